@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The command table, sorted by name (a unit test keeps it so), and the
+ * dispatcher every entry point uses: argv, the shell, batch lines.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "err.h"
+
+const struct tk_cmd *const tk_cmds[] = {
+	&tk_cmd_complete,
+	&tk_cmd_create,
+	&tk_cmd_delete,
+	&tk_cmd_help,
+	&tk_cmd_show,
+	&tk_cmd_version,
+	NULL,
+};
+
+const struct tk_cmd *tk_cmd_find(const char *name)
+{
+	for (size_t i = 0; tk_cmds[i]; i++) {
+		const struct tk_cmd *c = tk_cmds[i];
+
+		if (!strcmp(c->name, name))
+			return c;
+		for (const char *const *a = c->aliases; a && *a; a++)
+			if (!strcmp(*a, name))
+				return c;
+	}
+	return NULL;
+}
+
+int tk_cmd_run(struct tk_ctx *ctx, int argc, char **argv)
+{
+	const struct tk_cmd *c = tk_cmd_find(argv[0]);
+	const char *saved = ctx->cmd;
+	int r;
+
+	if (!c) {
+		ctx->cmd = NULL;
+		return tk_usage(ctx, "unknown command \"%s\" (see \"tunkit help\")", argv[0]);
+	}
+	ctx->cmd = c->name;
+	r = c->run(ctx, argc, argv);
+	ctx->cmd = saved;
+	return r;
+}
+
+void tk_cmd_list_help(FILE *f)
+{
+	fputs("Usage: tunkit [OPTIONS] COMMAND [ARGS...]\n\n"
+	      "Options (before the command):\n"
+	      "  -j, --json          JSON output (JSON Lines for streams)\n"
+	      "  -p, --pretty        indented JSON\n"
+	      "  -n, --netns NAME    run the command inside network namespace NAME\n"
+	      "  -q, --quiet         no output on success, no warnings\n"
+	      "  -V, --version       print the version\n"
+	      "  -h, --help          this help\n\n"
+	      "Commands:\n",
+	      f);
+	for (size_t i = 0; tk_cmds[i]; i++)
+		if (!(tk_cmds[i]->flags & TK_CMD_HIDDEN))
+			fprintf(f, "  %-12s %s\n", tk_cmds[i]->name, tk_cmds[i]->summary);
+	fputs("\n\"tunkit COMMAND --help\" shows a command's options; man tunkit has the rest.\n", f);
+}

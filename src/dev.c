@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Creating devices all or nothing.  Everything that can be checked is
+ * checked before the first ioctl (names, the bridge); what only the kernel
+ * can refuse (an MTU out of range, a taken MAC) rolls back what was made.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "dev.h"
+#include "err.h"
+#include "link.h"
+#include "name.h"
+
+void tk_dev_req_init(struct tk_dev_req *req)
+{
+	memset(req, 0, sizeof(*req));
+	req->spec.uid = req->spec.gid = -1;
+	req->txqlen = -1;
+	req->count = 1;
+}
+
+/* Refuses a taken name and a master that is missing or not a bridge. */
+static int precheck(struct tk_ctx *ctx, struct tk_nl *nl, const struct tk_dev_req *req,
+		    int *master)
+{
+	struct tk_link l;
+	int r;
+
+	*master = -1;
+	if (!tk_name_is_template(req->spec.name)) {
+		r = tk_nl_link_get(nl, req->spec.name, &l);
+		if (!r)
+			return tk_fail(ctx, req->spec.name, "already exists (a %s)",
+				       tk_link_kind_name(&l));
+		if (r != -ENODEV)
+			return tk_err(ctx, r, req->spec.name);
+	}
+	if (!req->master)
+		return 0;
+	r = tk_nl_link_get(nl, req->master, &l);
+	if (r == -ENODEV)
+		return tk_fail(ctx, req->master, "no such bridge");
+	if (r)
+		return tk_err(ctx, r, req->master);
+	if (strcmp(l.kind, "bridge"))
+		return tk_fail(ctx, req->master, "not a bridge (a %s)", tk_link_kind_name(&l));
+	*master = l.ifindex;
+	return 0;
+}
+
+/* Netlink settings of one new device; returns 0 or -errno, *what names the step. */
+static int configure(struct tk_nl *nl, int ifindex, const struct tk_dev_req *req, int master,
+		     const char **what)
+{
+	struct tk_link_change c;
+	bool peer_used = false;
+	int r;
+
+	tk_nl_link_change_init(&c);
+	c.mtu = req->mtu;
+	c.txqlen = req->txqlen;
+	c.mac = req->has_mac ? req->mac : NULL;
+	c.master = master;
+	*what = "settings";
+	if (c.mtu || c.txqlen >= 0 || c.mac || c.master >= 0) {
+		r = tk_nl_link_set(nl, ifindex, &c);
+		if (r)
+			return r;
+	}
+	for (size_t i = 0; i < req->naddrs; i++) {
+		const struct tk_cidr *a = &req->addrs[i];
+		const uint8_t *peer = NULL;
+
+		if (req->has_peer && !peer_used && req->peer.family == a->family) {
+			peer = req->peer.addr;
+			peer_used = true;
+		}
+		*what = "address";
+		r = tk_nl_addr_add(nl, ifindex, a->family, a->addr, a->prefixlen, peer);
+		if (r)
+			return r;
+	}
+	if (req->up) {
+		tk_nl_link_change_init(&c);
+		c.up = 1;
+		*what = "up";
+		return tk_nl_link_set(nl, ifindex, &c);
+	}
+	return 0;
+}
+
+static void rollback(struct tk_nl *nl, json_t *made)
+{
+	size_t i;
+	json_t *n;
+	struct tk_link l;
+
+	json_array_foreach(made, i, n) {
+		if (!tk_nl_link_get(nl, json_string_value(n), &l) && l.is_tun)
+			tk_nl_link_del(nl, l.ifindex);
+	}
+}
+
+static int one(struct tk_ctx *ctx, struct tk_nl *nl, const struct tk_dev_req *req, int master,
+	       json_t *made)
+{
+	char name[IF_NAMESIZE];
+	const char *what;
+	struct tk_link l;
+	int r;
+
+	r = tk_tun_create(&req->spec, name);
+	if (r == -EBUSY)
+		return tk_fail(ctx, req->spec.name, "already exists");
+	if (r)
+		return tk_err(ctx, r, req->spec.name);
+	json_array_append_new(made, json_string(name));
+	r = tk_nl_link_get(nl, name, &l);
+	if (r)
+		return tk_err(ctx, r, name);
+	r = configure(nl, l.ifindex, req, master, &what);
+	if (r) {
+		char obj[64];
+
+		snprintf(obj, sizeof(obj), "%s: %s", name, what);
+		return tk_err(ctx, r, obj);
+	}
+	return 0;
+}
+
+int tk_dev_create(struct tk_ctx *ctx, struct tk_nl *nl, const struct tk_dev_req *req,
+		  json_t **names)
+{
+	json_t *made = json_array();
+	int master, r;
+
+	r = precheck(ctx, nl, req, &master);
+	for (unsigned i = 0; !r && i < req->count; i++)
+		r = one(ctx, nl, req, master, made);
+	if (r) {
+		rollback(nl, made);
+		json_decref(made);
+		return r;
+	}
+	*names = made;
+	return 0;
+}
+
+json_t *tk_dev_describe(struct tk_nl *nl, const json_t *names, int *err)
+{
+	struct tk_snap s;
+	json_t *out, *n;
+	size_t i;
+
+	*err = tk_snap_take(nl, &s, TK_SNAP_ADDRS | TK_SNAP_HOLDERS);
+	if (*err)
+		return NULL;
+	out = json_array();
+	json_array_foreach(names, i, n) {
+		const struct tk_link *l = tk_snap_by_name(&s, json_string_value(n));
+
+		if (l && l->is_tun)
+			json_array_append_new(out, tk_json_tuntap(&s, l, NULL));
+	}
+	tk_snap_free(&s);
+	return out;
+}

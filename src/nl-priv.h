@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Shared by the nl*.c files only: the socket handle and the request helpers.
+ * Nothing outside the netlink layer includes this (nor libnl).
+ */
+#ifndef TK_NL_PRIV_H
+#define TK_NL_PRIV_H
+
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+
+struct tk_nl {
+	struct nl_sock *sk;
+	int err; /* errno of the last NLMSG_ERROR, 0 if none */
+};
+
+/* Clears the last error and extended ACK before a request. */
+void tk_nl_request_start(struct tk_nl *nl);
+/* libnl result -> 0 or -errno, preferring the kernel's own errno. */
+int tk_nl_ret(struct tk_nl *nl, int r);
+/* Sends msg (always consumed); with valid, reads replies until DONE, else waits for the ACK. */
+int tk_nl_transact(struct tk_nl *nl, struct nl_msg *msg, int (*valid)(struct nl_msg *, void *),
+		   void *arg);
+/* Attribute readers that check the length first (dflt when absent or short). */
+uint32_t tk_nla_u32(struct nlattr *a, uint32_t dflt);
+int tk_nla_u8(struct nlattr *a, int dflt);
+void tk_nla_str(struct nlattr *a, char *dst, size_t size);
+
+#endif
