@@ -1,0 +1,119 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Shared by the integration tests: TAP output, a private network namespace
+# per test, and helpers that check exit status, messages and effects.
+#
+#   . "$TOP_SRCDIR/tests/integration/lib.sh"
+#   tk_private_netns "$@"      # re-runs this script under unshare -n
+#   t_ok "desc" CMD...         # CMD exits 0
+#   t_status N "desc" CMD...   # CMD exits exactly N (never > 128: a crash)
+#   t_is "got" "want" "desc"   # strings equal
+#   t_match "text" "regex" "desc"
+#   t_done                     # prints the plan; exit status
+set -u
+: "${TUNKIT:=${TOP_BUILDDIR:-.}/tunkit}"
+: "${TOP_SRCDIR:=.}"
+export LC_ALL=C
+T_N=0
+T_FAIL=0
+T_OUT=$(mktemp /tmp/tk-test.XXXXXX)
+T_ERR=$(mktemp /tmp/tk-test.XXXXXX)
+trap 'rm -f "$T_OUT" "$T_ERR"' EXIT
+
+tk_skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+
+# Re-executes the calling test inside a new, empty network namespace: every
+# device a test makes dies with it, and the root namespace is never touched.
+tk_private_netns() {
+	[ "$(id -u)" = 0 ] || tk_skip_all "needs root (CAP_NET_ADMIN)"
+	[ -c /dev/net/tun ] || tk_skip_all "no /dev/net/tun"
+	if [ -z "${TK_IN_NETNS:-}" ]; then
+		TK_IN_NETNS=1 exec unshare -n -- "${BASH:-sh}" "$0" "$@"
+	fi
+	ip link set lo up
+}
+
+_t_report() { # status desc
+	T_N=$((T_N + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $T_N - $2"
+	else
+		T_FAIL=$((T_FAIL + 1))
+		echo "not ok $T_N - $2"
+	fi
+}
+
+_t_show() { sed 's/^/# /' "$T_OUT" "$T_ERR" | head -n 20; }
+
+t_ok() {
+	desc=$1; shift
+	"$@" >"$T_OUT" 2>"$T_ERR"; st=$?
+	_t_report $st "$desc"
+	[ $st = 0 ] || { echo "# exit status $st: $*"; _t_show; }
+	return $st
+}
+
+t_status() {
+	want=$1 desc=$2; shift 2
+	"$@" >"$T_OUT" 2>"$T_ERR"; st=$?
+	if [ $st -ge 128 ]; then
+		_t_report 1 "$desc (crashed: $st)"; _t_show; return 1
+	fi
+	[ $st = "$want" ]; r=$?
+	_t_report $r "$desc"
+	[ $r = 0 ] || { echo "# exit status $st, wanted $want: $*"; _t_show; }
+	return $r
+}
+
+t_is() {
+	[ "$1" = "$2" ]; r=$?
+	_t_report $r "$3"
+	[ $r = 0 ] || { echo "# got:  $1"; echo "# want: $2"; }
+	return $r
+}
+
+t_match() {
+	printf '%s' "$1" | grep -Eq -- "$2"; r=$?
+	_t_report $r "$3"
+	[ $r = 0 ] || { echo "# text:  $1" | head -n 5; echo "# regex: $2"; }
+	return $r
+}
+
+# last command's stdout / stderr (after t_ok / t_status)
+t_stdout() { cat "$T_OUT"; }
+t_stderr() { cat "$T_ERR"; }
+
+t_done() {
+	echo "1..$T_N"
+	[ $T_FAIL = 0 ]
+}
+
+# wait_for SECS CMD...: polls CMD every 0.05 s until it succeeds or time is up
+wait_for() {
+	secs=$1; shift
+	i=0
+	while [ $i -lt $((secs * 20)) ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.05; i=$((i + 1))
+	done
+	return 1
+}
+
+# hold_tun NAME [tun|tap] [extra python flags]: starts a process that attaches
+# to NAME as its program and sleeps; prints its pid.  Kill it when done.
+hold_tun() {
+	/usr/bin/python3 - "$1" "${2:-tun}" "${3:-0}" <<'PY' >/dev/null 2>&1 &
+import fcntl, os, struct, sys, time
+name, mode, extra = sys.argv[1], sys.argv[2], int(sys.argv[3])
+IFF_TUN, IFF_TAP, IFF_NO_PI = 0x0001, 0x0002, 0x1000
+flags = (IFF_TAP if mode == "tap" else IFF_TUN) | IFF_NO_PI | extra
+fd = os.open("/dev/net/tun", os.O_RDWR)
+fcntl.ioctl(fd, 0x400454ca, struct.pack("16sH", name.encode(), flags))
+time.sleep(600)
+PY
+	echo $!
+}
+
+# link_snapshot: a stable text of every link and address, to prove "nothing changed"
+link_snapshot() {
+	ip -j -d addr show | jq -S -c '[.[] | del(.stats64, .operstate)]'
+}
