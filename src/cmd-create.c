@@ -149,13 +149,17 @@ static int run(struct tk_ctx *ctx, int argc, char **argv)
 		tk_nl_close(nl);
 		return r;
 	}
+	if (ctx->quiet && !ctx->json) {
+		tk_nl_close(nl);
+		json_decref(names);
+		return 0;
+	}
 	devs = tk_dev_describe(nl, names, &r);
 	tk_nl_close(nl);
 	json_decref(names);
 	if (!devs)
 		return tk_err(ctx, r, "netlink");
-	if (!ctx->quiet || ctx->json)
-		r = tk_show_print(ctx, devs, false);
+	r = tk_show_print(ctx, devs, false);
 	json_decref(devs);
 	return r ? tk_err(ctx, r, "stdout") : 0;
 }

@@ -65,8 +65,10 @@ static int collect(struct tk_ctx *ctx, const struct show_args *a, char **pats, i
 	int r, status = 0;
 
 	r = tk_nl_open(&nl);
-	if (!r)
+	if (!r) {
+		tk_nl_skip_stats(nl, true);
 		r = tk_snap_take(nl, &s, TK_SNAP_ADDRS | TK_SNAP_HOLDERS);
+	}
 	tk_nl_close(nl);
 	if (r)
 		return tk_err(ctx, r, ns ? ns : "netlink");

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -92,6 +93,12 @@ static int configure(struct tk_nl *nl, int ifindex, const struct tk_dev_req *req
 	return 0;
 }
 
+static bool needs_netlink(const struct tk_dev_req *req, int master)
+{
+	return req->mtu || req->txqlen >= 0 || req->has_mac || master >= 0 || req->naddrs ||
+	       req->up;
+}
+
 static void rollback(struct tk_nl *nl, json_t *made)
 {
 	size_t i;
@@ -104,20 +111,50 @@ static void rollback(struct tk_nl *nl, json_t *made)
 	}
 }
 
+/*
+ * Numbers a template in userspace: the kernel's own %d search scans every
+ * device for each new one (1,000 devices: quadratic, 2.5x slower than
+ * explicit names).  *next is the number to try first; names in use are
+ * skipped, and a name taken meanwhile (EBUSY) tries the next number.
+ */
+static int create_numbered(const struct tk_dev_req *req, const struct tk_snap *s, unsigned *next,
+			   char name[IF_NAMESIZE])
+{
+	struct tk_tun_spec spec = req->spec;
+	char buf[64];
+	int r = -EBUSY;
+
+	for (unsigned tries = 0; r == -EBUSY && tries < 100000; tries++, (*next)++) {
+		snprintf(buf, sizeof(buf), req->spec.name, *next);
+		if (strlen(buf) >= IF_NAMESIZE)
+			return -ENFILE; /* the numbers outgrew the name */
+		if (tk_snap_by_name(s, buf))
+			continue;
+		spec.name = buf;
+		r = tk_tun_create(&spec, name);
+	}
+	return r;
+}
+
 static int one(struct tk_ctx *ctx, struct tk_nl *nl, const struct tk_dev_req *req, int master,
-	       json_t *made)
+	       const struct tk_snap *s, unsigned *next, json_t *made)
 {
 	char name[IF_NAMESIZE];
 	const char *what;
 	struct tk_link l;
 	int r;
 
-	r = tk_tun_create(&req->spec, name);
+	if (s)
+		r = create_numbered(req, s, next, name);
+	else
+		r = tk_tun_create(&req->spec, name);
 	if (r == -EBUSY)
 		return tk_fail(ctx, req->spec.name, "already exists");
 	if (r)
 		return tk_err(ctx, r, req->spec.name);
 	json_array_append_new(made, json_string(name));
+	if (!needs_netlink(req, master))
+		return 0;
 	r = tk_nl_link_get(nl, name, &l);
 	if (r)
 		return tk_err(ctx, r, name);
@@ -135,11 +172,22 @@ int tk_dev_create(struct tk_ctx *ctx, struct tk_nl *nl, const struct tk_dev_req 
 		  json_t **names)
 {
 	json_t *made = json_array();
+	struct tk_snap s, *sp = NULL;
+	unsigned next = 0;
 	int master, r;
 
 	r = precheck(ctx, nl, req, &master);
+	if (!r && tk_name_is_template(req->spec.name)) {
+		r = tk_snap_take(nl, &s, 0);
+		if (r)
+			r = tk_err(ctx, r, "netlink");
+		else
+			sp = &s;
+	}
 	for (unsigned i = 0; !r && i < req->count; i++)
-		r = one(ctx, nl, req, master, made);
+		r = one(ctx, nl, req, master, sp, &next, made);
+	if (sp)
+		tk_snap_free(sp);
 	if (r) {
 		rollback(nl, made);
 		json_decref(made);

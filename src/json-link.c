@@ -9,6 +9,7 @@
 #include <net/if.h>
 #include <linux/if_arp.h>
 #include <pwd.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -159,18 +160,46 @@ static json_t *holders(const struct tk_snap *s, const struct tk_link *l)
 	return a;
 }
 
+/* The last id looked up, and its name: with 1,000 devices of one owner the
+ * passwd file is read once, not 1,000 times. */
+struct id_cache {
+	int64_t id;
+	bool found;
+	char name[64];
+};
+
 static json_t *user_name(int64_t uid)
 {
-	struct passwd *pw = uid >= 0 ? getpwuid((uid_t)uid) : NULL;
+	static struct id_cache c = { .id = -1 };
+	struct passwd *pw;
 
-	return pw ? json_string(pw->pw_name) : json_null();
+	if (uid < 0)
+		return json_null();
+	if (uid != c.id) {
+		pw = getpwuid((uid_t)uid);
+		c.id = uid;
+		c.found = pw && strlen(pw->pw_name) < sizeof(c.name);
+		if (c.found)
+			strcpy(c.name, pw->pw_name);
+	}
+	return c.found ? json_string(c.name) : json_null();
 }
 
 static json_t *group_name(int64_t gid)
 {
-	struct group *gr = gid >= 0 ? getgrgid((gid_t)gid) : NULL;
+	static struct id_cache c = { .id = -1 };
+	struct group *gr;
 
-	return gr ? json_string(gr->gr_name) : json_null();
+	if (gid < 0)
+		return json_null();
+	if (gid != c.id) {
+		gr = getgrgid((gid_t)gid);
+		c.id = gid;
+		c.found = gr && strlen(gr->gr_name) < sizeof(c.name);
+		if (c.found)
+			strcpy(c.name, gr->gr_name);
+	}
+	return c.found ? json_string(c.name) : json_null();
 }
 
 json_t *tk_json_tuntap(const struct tk_snap *s, const struct tk_link *l, const char *netns)

@@ -22,6 +22,7 @@ void tk_nl_link_change_init(struct tk_link_change *c)
 	c->txqlen = -1;
 	c->master = -1;
 	c->up = -1;
+	c->group = -1;
 }
 
 static struct nl_msg *link_msg(int type, int flags, int ifindex, unsigned ifflags, unsigned change)
@@ -55,6 +56,8 @@ int tk_nl_link_set(struct tk_nl *nl, int ifindex, const struct tk_link_change *c
 		bad |= nla_put_u32(msg, IFLA_MASTER, (uint32_t)c->master);
 	if (c->mac)
 		bad |= nla_put(msg, IFLA_ADDRESS, 6, c->mac);
+	if (c->group >= 0)
+		bad |= nla_put_u32(msg, IFLA_GROUP, (uint32_t)c->group);
 	if (bad) {
 		nlmsg_free(msg);
 		return -ENOMEM;
@@ -70,6 +73,21 @@ int tk_nl_link_del(struct tk_nl *nl, int ifindex)
 	msg = link_msg(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK, ifindex, 0, 0);
 	if (!msg)
 		return -ENOMEM;
+	return tk_nl_transact(nl, msg, NULL, NULL);
+}
+
+int tk_nl_group_del(struct tk_nl *nl, uint32_t group)
+{
+	struct nl_msg *msg;
+
+	tk_nl_request_start(nl);
+	msg = link_msg(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK, 0, 0, 0);
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u32(msg, IFLA_GROUP, group) < 0) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
 	return tk_nl_transact(nl, msg, NULL, NULL);
 }
 

@@ -6,6 +6,8 @@
 #ifndef TK_NL_PRIV_H
 #define TK_NL_PRIV_H
 
+#include <stdbool.h>
+
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
@@ -13,6 +15,7 @@
 struct tk_nl {
 	struct nl_sock *sk;
 	int err; /* errno of the last NLMSG_ERROR, 0 if none */
+	bool skip_stats;
 };
 
 /* Clears the last error and extended ACK before a request. */

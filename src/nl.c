@@ -80,8 +80,9 @@ int tk_nl_open(struct tk_nl **out)
 		free(nl);
 		return r;
 	}
+	/* one read per dump chunk: the kernel's dump skbs are at most 32 KiB */
 	nl_socket_set_msg_buf_size(nl->sk, 65536);
-	nl_socket_enable_msg_peek(nl->sk);
+	nl_socket_disable_msg_peek(nl->sk);
 	/* requests that want an ACK ask for it; a GET is answered by its reply */
 	nl_socket_disable_auto_ack(nl->sk);
 	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
@@ -90,6 +91,11 @@ int tk_nl_open(struct tk_nl **out)
 	nl_cb_put(cb);
 	*out = nl;
 	return 0;
+}
+
+void tk_nl_skip_stats(struct tk_nl *nl, bool skip)
+{
+	nl->skip_stats = skip;
 }
 
 void tk_nl_close(struct tk_nl *nl)
@@ -131,7 +137,7 @@ void tk_nl_request_start(struct tk_nl *nl)
 int tk_nl_transact(struct tk_nl *nl, struct nl_msg *msg, int (*valid)(struct nl_msg *, void *),
 		   void *arg)
 {
-	struct nl_cb *cb;
+	struct nl_cb *cb, *orig;
 	int r;
 
 	r = nl_send_auto(nl->sk, msg);
@@ -140,7 +146,9 @@ int tk_nl_transact(struct tk_nl *nl, struct nl_msg *msg, int (*valid)(struct nl_
 		return tk_nl_ret(nl, r);
 	if (!valid)
 		return tk_nl_ret(nl, nl_wait_for_ack(nl->sk));
-	cb = nl_cb_clone(nl_socket_get_cb(nl->sk));
+	orig = nl_socket_get_cb(nl->sk);
+	cb = nl_cb_clone(orig);
+	nl_cb_put(orig);
 	if (!cb)
 		return -ENOMEM;
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, valid, arg);
@@ -238,6 +246,7 @@ static int parse_link(struct nlmsghdr *h, struct tk_link *l)
 	l->max_mtu = (int)tk_nla_u32(tb[IFLA_MAX_MTU], 0);
 	l->txqlen = (int)tk_nla_u32(tb[IFLA_TXQLEN], 0);
 	l->master = (int)tk_nla_u32(tb[IFLA_MASTER], 0);
+	l->group = tk_nla_u32(tb[IFLA_GROUP], 0);
 	l->operstate = tk_nla_u8(tb[IFLA_OPERSTATE], 0);
 	l->carrier = tk_nla_u8(tb[IFLA_CARRIER], -1);
 	copy_addr(tb[IFLA_ADDRESS], l->addr, &l->addr_len);
@@ -292,7 +301,8 @@ static int links_query(struct tk_nl *nl, int flags, const char *name, int ifinde
 	tk_nl_request_start(nl);
 	msg = nlmsg_alloc_simple(RTM_GETLINK, flags);
 	if (!msg || nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
-	    (name && nla_put_string(msg, IFLA_IFNAME, name) < 0)) {
+	    (name && nla_put_string(msg, IFLA_IFNAME, name) < 0) ||
+	    (nl->skip_stats && nla_put_u32(msg, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS) < 0)) {
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}

@@ -18,6 +18,8 @@ struct tk_nl;
 /* Opens a route netlink socket in the current network namespace. */
 int tk_nl_open(struct tk_nl **nl);
 void tk_nl_close(struct tk_nl *nl);
+/* Link reads without the counters (less work for the kernel); off by default. */
+void tk_nl_skip_stats(struct tk_nl *nl, bool skip);
 /* Text of the kernel's last extended ACK, "" if none; valid until the next request. */
 const char *tk_nl_extack(void);
 
@@ -38,6 +40,7 @@ struct tk_link {
 	unsigned arptype;   /* ARPHRD_* */
 	int mtu, min_mtu, max_mtu, txqlen;
 	int master;	    /* ifindex, 0 none */
+	uint32_t group;	    /* link group (IFLA_GROUP) */
 	int operstate;	    /* IF_OPER_* */
 	int carrier;	    /* -1 unknown */
 	uint8_t addr[32], brd[32];
@@ -76,10 +79,14 @@ struct tk_link_change {
 	int master;	/* -1: unset, 0: no master */
 	int up;		/* -1: unset, 0 down, 1 up */
 	const uint8_t *mac; /* NULL: unset; 6 bytes */
+	int64_t group;	/* -1: unset */
 };
 void tk_nl_link_change_init(struct tk_link_change *c);
 int tk_nl_link_set(struct tk_nl *nl, int ifindex, const struct tk_link_change *c);
 int tk_nl_link_del(struct tk_nl *nl, int ifindex);
+/* Deletes every link of link group `group` in one request (one RCU grace
+ * period for all, where one by one costs one each). */
+int tk_nl_group_del(struct tk_nl *nl, uint32_t group);
 /* Adds an address; peer may be NULL (family-sized bytes otherwise). */
 int tk_nl_addr_add(struct tk_nl *nl, int ifindex, int family, const uint8_t *local, int prefixlen,
 		   const uint8_t *peer);

@@ -187,10 +187,14 @@ int tk_out(struct tk_ctx *ctx, const json_t *doc, const struct tk_view *view)
 {
 	if (ctx->json) {
 		size_t fl = JSON_ENCODE_ANY | (ctx->pretty ? JSON_INDENT(2) : JSON_COMPACT);
+		/* one string, one write: json_dumpf writes every token on its own */
+		char *s = json_dumps(doc, fl);
 
-		if (json_dumpf(doc, ctx->out, fl) < 0)
-			return -EIO;
+		if (!s)
+			return -ENOMEM;
+		fputs(s, ctx->out);
 		fputc('\n', ctx->out);
+		free(s);
 	} else if (view) {
 		text(ctx->out, doc, view);
 	}

@@ -98,14 +98,15 @@ wait_for() {
 	return 1
 }
 
-# hold_tun NAME [tun|tap] [extra python flags]: starts a process that attaches
-# to NAME as its program and sleeps; prints its pid.  Kill it when done.
+# hold_tun NAME [tun|tap] [FLAGS]: starts a process that attaches to NAME as
+# its program and sleeps; prints its pid.  FLAGS are the TUNSETIFF flags
+# besides the mode (default 0x1000, IFF_NO_PI; 0x4000 is IFF_VNET_HDR, with
+# packet information).  Kill it when done.
 hold_tun() {
-	/usr/bin/python3 - "$1" "${2:-tun}" "${3:-0}" <<'PY' >/dev/null 2>&1 &
+	/usr/bin/python3 - "$1" "${2:-tun}" "${3:-0x1000}" <<'PY' >/dev/null 2>&1 &
 import fcntl, os, struct, sys, time
-name, mode, extra = sys.argv[1], sys.argv[2], int(sys.argv[3])
-IFF_TUN, IFF_TAP, IFF_NO_PI = 0x0001, 0x0002, 0x1000
-flags = (IFF_TAP if mode == "tap" else IFF_TUN) | IFF_NO_PI | extra
+name, mode, extra = sys.argv[1], sys.argv[2], int(sys.argv[3], 0)
+flags = (0x0002 if mode == "tap" else 0x0001) | extra
 fd = os.open("/dev/net/tun", os.O_RDWR)
 fcntl.ioctl(fd, 0x400454ca, struct.pack("16sH", name.encode(), flags))
 time.sleep(600)

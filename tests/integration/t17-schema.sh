@@ -1,0 +1,42 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Real output validated against the published JSON Schemas (docs/schema/)
+# with Debian's python3-jsonschema.
+#
+#   [ private netns ]  assorted devices: flags, owner, peer, IPv6, held, bridged
+. "${TOP_SRCDIR:-.}/tests/integration/lib.sh"
+tk_private_netns "$@"
+/usr/bin/python3 -c 'import jsonschema' 2>/dev/null || tk_skip_all "python3-jsonschema missing"
+
+validate() { # schema-file desc < json
+	/usr/bin/python3 -c '
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+doc = json.load(sys.stdin)
+items = doc if isinstance(doc, list) else [doc]
+for it in items:
+    jsonschema.validate(it, schema)
+print(len(items))' "$1" >"$T_OUT" 2>"$T_ERR"
+	st=$?
+	_t_report $st "$2"
+	[ $st = 0 ] || _t_show
+}
+
+ip link add br0 type bridge
+$TUNKIT -q create -m tap -u nobody -g users --pi --vnet-hdr --multi-queue --mtu 1400 \
+	--addr 192.0.2.1/24 --addr 2001:db8::1/64 --up --master br0 s0
+$TUNKIT -q create --addr 192.0.2.9 --peer-addr 192.0.2.10 s1
+ip tuntap add dev s2 mode tap
+pid=$(hold_tun s2 tap)
+wait_for 5 sh -c "$TUNKIT -j show s2 | jq -e '.[0].carrier'"
+validate "$TOP_SRCDIR/docs/schema/device.json" "show -j matches device.json" < <($TUNKIT -j show)
+t_is "$(cat "$T_OUT")" 3 "three devices validated"
+$TUNKIT -j show -d --all-netns >/dev/null
+validate "$TOP_SRCDIR/docs/schema/device.json" "create -j matches device.json" \
+	< <($TUNKIT -j create -m tap --count 2 'v%d')
+validate "$TOP_SRCDIR/docs/schema/error.json" "a failure's JSON matches error.json" \
+	< <($TUNKIT -j delete nosuch 2>&1 >/dev/null | tail -n 1)
+validate "$TOP_SRCDIR/docs/schema/error.json" "a usage error's JSON matches error.json" \
+	< <($TUNKIT -j create --frob 2>&1 >/dev/null | tail -n 1)
+kill $pid; wait $pid 2>/dev/null
+t_done

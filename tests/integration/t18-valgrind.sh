@@ -1,0 +1,34 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# valgrind memcheck over create, show and delete, success and failure paths:
+# 0 errors and 0 bytes definitely lost.
+#
+#   [ private netns ]  vg0.., br0
+. "${TOP_SRCDIR:-.}/tests/integration/lib.sh"
+tk_private_netns "$@"
+command -v valgrind >/dev/null || tk_skip_all "valgrind missing"
+ldd "$TUNKIT" 2>/dev/null | grep -q libasan && tk_skip_all "sanitizer build (valgrind runs on the plain one)"
+
+vg() { # desc expected-status args...
+	desc=$1 want=$2; shift 2
+	t_status "$want" "valgrind: $desc" valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
+		--error-exitcode=99 "$TUNKIT" "$@"
+}
+ip link add br0 type bridge
+vg "create, every option" 0 create -m tap -u nobody -g users --pi --vnet-hdr --mtu 1400 \
+	--addr 192.0.2.1/24 --addr 2001:db8::1/64 --up --master br0 vg0
+vg "create --count" 0 -j create --count 3 'vgc%d'
+pid=$(hold_tun vg0 tap 0x4000)
+wait_for 5 sh -c "$TUNKIT -j show vg0 | jq -e '.[0].carrier'"
+vg "show" 0 show
+vg "show -d -j" 0 -p show -d
+vg "show --all-netns" 0 show --all-netns
+vg "delete refused (held)" 1 delete vg0
+vg "create refused by the kernel (rollback)" 1 create -m tap --mtu 65535 vgbig
+vg "usage error" 2 create --frob x
+vg "delete glob" 0 delete 'vgc*'
+vg "complete" 0 __complete show vg
+vg "help" 0 create --help
+kill $pid; wait $pid 2>/dev/null
+vg "delete" 0 -j delete vg0
+t_done

@@ -1,0 +1,20 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Docs move with code: every command answers --help, the man pages render
+# without warnings, the completion scripts parse.
+. "${TOP_SRCDIR:-.}/tests/integration/lib.sh"
+
+for c in $($TUNKIT __complete ''); do
+	t_ok "$c --help" $TUNKIT $c --help
+	t_match "$(t_stdout)" "^Usage: tunkit $c" "$c --help: usage line"
+done
+t_ok "tunkit --help" $TUNKIT --help
+t_ok "tunkit -V" $TUNKIT -V
+t_match "$(t_stdout)" '^tunkit [0-9]+\.[0-9]+' "version line"
+for m in "$TOP_SRCDIR"/man/*.8; do
+	out=$(groff -mandoc -Tutf8 -ww -z "$m" 2>&1)
+	t_is "$out" "" "$(basename "$m") renders without warnings"
+done
+t_ok "bash completion parses" bash -n "$TOP_SRCDIR/completions/tunkit"
+t_ok "ChangeLog names this version" grep -q "$($TUNKIT -V | cut -d' ' -f2)" "$TOP_SRCDIR/ChangeLog"
+t_done

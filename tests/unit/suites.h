@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The Check suites of the unit test runner; each test-*.c exports one.
+ */
+#ifndef TK_SUITES_H
+#define TK_SUITES_H
+
+#include <check.h>
+
+Suite *suite_cmd(void);
+Suite *suite_opt(void);
+Suite *suite_out(void);
+
+#endif
