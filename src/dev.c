@@ -216,3 +216,65 @@ json_t *tk_dev_describe(struct tk_nl *nl, const json_t *names, int *err)
 	tk_snap_free(&s);
 	return out;
 }
+
+/* Which of mode, pi, vnet_hdr, multi_queue differs between spec and l. */
+static int explain_einval(struct tk_ctx *ctx, const struct tk_tun_spec *spec,
+			  const struct tk_link *l)
+{
+	const struct {
+		const char *name;
+		int dev, want;
+	} f[] = {
+		{ "pi", l->tun.pi, spec->pi },
+		{ "vnet_hdr", l->tun.vnet_hdr, spec->vnet_hdr },
+		{ "multi_queue", l->tun.multi_queue, spec->multi_queue },
+	};
+	const char *mode = tk_link_tuntap_type(l);
+
+	if (!mode)
+		return tk_fail(ctx, spec->name, "not a tun/tap device (a %s)", tk_link_kind_name(l));
+	if (strcmp(mode, spec->tap ? "tap" : "tun"))
+		return tk_fail(ctx, spec->name, "the device is a %s, not a %s", mode,
+			       spec->tap ? "tap" : "tun");
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (f[i].dev >= 0 && f[i].dev != f[i].want)
+			return tk_fail(ctx, spec->name, "the device has %s %s, the attach asked %s",
+				       f[i].name, f[i].dev ? "on" : "off", f[i].want ? "on" : "off");
+	return tk_err(ctx, -EINVAL, spec->name);
+}
+
+static int explain_ebusy(struct tk_ctx *ctx, const struct tk_tun_spec *spec)
+{
+	struct tk_holder *h;
+	size_t n;
+
+	if (tk_procs_holders(&h, &n))
+		return tk_fail(ctx, spec->name, "busy: another process holds the device");
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(h[i].ifname, spec->name)) {
+			int r = tk_fail(ctx, spec->name, "busy: held by pid %d (%s)", h[i].pid,
+					h[i].comm);
+
+			free(h);
+			return r;
+		}
+	free(h);
+	return tk_fail(ctx, spec->name, "busy: another process holds the device");
+}
+
+int tk_dev_attach(struct tk_ctx *ctx, struct tk_nl *nl, const struct tk_tun_spec *spec,
+		  bool nonblock)
+{
+	struct tk_link l;
+	int fd = tk_tun_attach(spec, nonblock);
+
+	if (fd >= 0)
+		return fd;
+	if (fd == -EINVAL && !tk_nl_link_get(nl, spec->name, &l))
+		explain_einval(ctx, spec, &l);
+	else if (fd == -EBUSY)
+		explain_ebusy(ctx, spec);
+	else
+		tk_err(ctx, fd, spec->name);
+	return -1;
+}

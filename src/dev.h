@@ -43,6 +43,14 @@ void tk_dev_req_init(struct tk_dev_req *req);
 int tk_dev_create(struct tk_ctx *ctx, struct tk_nl *nl, const struct tk_dev_req *req,
 		  json_t **names);
 
+/*
+ * Attaches to the existing device spec->name as its program (one queue) and
+ * returns the fd.  On failure prints why and returns -1: EINVAL names the
+ * flag that differs from the device's, EBUSY the process that holds it.
+ */
+int tk_dev_attach(struct tk_ctx *ctx, struct tk_nl *nl, const struct tk_tun_spec *spec,
+		  bool nonblock);
+
 /* Devices of a JSON array of names, as `show` prints them (new array). */
 json_t *tk_dev_describe(struct tk_nl *nl, const json_t *names, int *err);
 
