@@ -6,7 +6,7 @@ set -eu
 TUNKIT=$(readlink -f "${1:-tunkit}")
 export TUNKIT
 exec unshare -n sh -eu -c '
-say() { printf "\n\033[1m$ %s\033[0m\n" "$*"; "$@"; }
+say() { if [ -t 1 ]; then printf "\n\033[1m$ %s\033[0m\n" "$*"; else printf "\n$ %s\n" "$*"; fi; "$@"; }
 ip link set lo up
 ip link add br0 type bridge
 say $TUNKIT create -m tap --master br0 --addr 192.0.2.1/24 --up tap0

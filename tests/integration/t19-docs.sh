@@ -17,4 +17,14 @@ for m in "$TOP_SRCDIR"/man/*.8; do
 done
 t_ok "bash completion parses" bash -n "$TOP_SRCDIR/completions/tunkit"
 t_ok "ChangeLog names this version" grep -q "$($TUNKIT -V | cut -d' ' -f2)" "$TOP_SRCDIR/ChangeLog"
+
+# make install: the binary, the tunctl link, the man page, both completions
+inst=$(mktemp -d)
+t_ok "make install" make -s -C "$TOP_BUILDDIR" install DESTDIR="$inst" prefix=/usr
+for f in usr/bin/tunkit usr/share/man/man8/tunkit.8 usr/share/bash-completion/completions/tunkit \
+	usr/share/zsh/vendor-completions/_tunkit; do
+	t_ok "installed $f" test -f "$inst/$f"
+done
+t_is "$(readlink "$inst/usr/bin/tunctl")" "tunkit" "the tunctl link points at tunkit"
+rm -rf "$inst"
 t_done
