@@ -27,6 +27,7 @@ tk_private_netns() {
 	[ "$(id -u)" = 0 ] || tk_skip_all "needs root (CAP_NET_ADMIN)"
 	[ -c /dev/net/tun ] || tk_skip_all "no /dev/net/tun"
 	if [ -z "${TK_IN_NETNS:-}" ]; then
+		rm -f "$T_OUT" "$T_ERR" # the re-run makes its own
 		TK_IN_NETNS=1 exec unshare -n -- "${BASH:-sh}" "$0" "$@"
 	fi
 	ip link set lo up
