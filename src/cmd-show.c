@@ -58,7 +58,7 @@ static bool wanted(const struct tk_link *l, const struct show_args *a, char **pa
 /* Adds this namespace's devices to out; a named device that is missing or
  * not a tun/tap is an error (only when one namespace is shown). */
 static int collect(struct tk_ctx *ctx, const struct show_args *a, char **pats, int npats,
-		   const char *ns, json_t *out)
+		   const char *ns, struct tk_out_arr *out)
 {
 	struct tk_nl *nl;
 	struct tk_snap s;
@@ -84,15 +84,15 @@ static int collect(struct tk_ctx *ctx, const struct show_args *a, char **pats, i
 			status = tk_fail(ctx, pats[i], "not a tun/tap device (a %s)",
 					 tk_link_kind_name(l));
 	}
-	for (size_t i = 0; i < s.nlinks; i++)
+	for (size_t i = 0; !status && i < s.nlinks; i++)
 		if (wanted(&s.links[i], a, pats, npats))
-			json_array_append_new(out, tk_json_tuntap(&s, &s.links[i], ns));
+			tk_out_arr_add(out, tk_json_tuntap(&s, &s.links[i], ns));
 	tk_snap_free(&s);
 	return status;
 }
 
 static int all_netns(struct tk_ctx *ctx, const struct show_args *a, char **pats, int npats,
-		     json_t *out)
+		     struct tk_out_arr *out)
 {
 	char **names;
 	size_t n;
@@ -121,7 +121,7 @@ static int all_netns(struct tk_ctx *ctx, const struct show_args *a, char **pats,
 static int run(struct tk_ctx *ctx, int argc, char **argv)
 {
 	struct show_args a = { 0 };
-	json_t *out;
+	struct tk_out_arr out;
 	int first, r, status;
 
 	r = tk_opt_parse(ctx, &tk_cmd_show, argc, argv, opt, &a, &first);
@@ -133,17 +133,14 @@ static int run(struct tk_ctx *ctx, int argc, char **argv)
 		if (why)
 			return tk_usage(ctx, "\"%s\": %s", argv[i], why);
 	}
-	out = json_array();
+	tk_out_arr_begin(&out, ctx, tk_show_view(a.details));
 	if (a.all_netns)
-		status = all_netns(ctx, &a, argv + first, argc - first, out);
+		status = all_netns(ctx, &a, argv + first, argc - first, &out);
 	else
-		status = collect(ctx, &a, argv + first, argc - first, NULL, out);
-	if (!status) {
-		r = tk_show_print(ctx, out, a.details);
-		if (r)
-			status = tk_err(ctx, r, "stdout");
-	}
-	json_decref(out);
+		status = collect(ctx, &a, argv + first, argc - first, NULL, &out);
+	r = tk_out_arr_end(&out, status != 0);
+	if (r && !status)
+		status = tk_err(ctx, r, "stdout");
 	return status;
 }
 

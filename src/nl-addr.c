@@ -157,20 +157,19 @@ static void parse_addr(struct nlmsghdr *h, struct tk_addr *a)
 	}
 }
 
-static int addr_valid(struct nl_msg *msg, void *arg)
+static int addr_valid(struct nlmsghdr *h, void *arg)
 {
 	struct addr_vec *av = arg;
-	struct nlmsghdr *h = nlmsg_hdr(msg);
 
 	if (h->nlmsg_type != RTM_NEWADDR)
-		return NL_SKIP;
+		return 0;
 	if (av->n == av->cap) {
 		size_t cap = av->cap ? av->cap * 2 : 64;
 		struct tk_addr *v = realloc(av->v, cap * sizeof(*v));
 
 		if (!v) {
 			av->err = -ENOMEM;
-			return NL_STOP;
+			return -ENOMEM;
 		}
 		av->v = v;
 		av->cap = cap;
@@ -178,7 +177,7 @@ static int addr_valid(struct nl_msg *msg, void *arg)
 	parse_addr(h, &av->v[av->n]);
 	if (av->v[av->n].has_local)
 		av->n++;
-	return NL_OK;
+	return 0;
 }
 
 int tk_nl_addrs(struct tk_nl *nl, int family, struct tk_addr **out, size_t *n)
@@ -194,7 +193,7 @@ int tk_nl_addrs(struct tk_nl *nl, int family, struct tk_addr **out, size_t *n)
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
-	r = tk_nl_transact(nl, msg, addr_valid, &av);
+	r = tk_nl_dump(nl, msg, addr_valid, &av);
 	if (!r && av.err)
 		r = av.err;
 	if (r) {

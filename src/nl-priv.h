@@ -25,6 +25,10 @@ int tk_nl_ret(struct tk_nl *nl, int r);
 /* Sends msg (always consumed); with valid, reads replies until DONE, else waits for the ACK. */
 int tk_nl_transact(struct tk_nl *nl, struct nl_msg *msg, int (*valid)(struct nl_msg *, void *),
 		   void *arg);
+/* Sends msg (consumed) and calls fn on each reply message, parsed in place,
+ * until DONE (dumps) or the one answer; fn returns < 0 to stop. */
+int tk_nl_dump(struct tk_nl *nl, struct nl_msg *msg, int (*fn)(struct nlmsghdr *, void *),
+	       void *arg);
 /* Attribute readers that check the length first (dflt when absent or short). */
 uint32_t tk_nla_u32(struct nlattr *a, uint32_t dflt);
 int tk_nla_u8(struct nlattr *a, int dflt);

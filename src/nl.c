@@ -15,6 +15,7 @@
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <string.h>
 
 #include "nl.h"
@@ -157,6 +158,78 @@ int tk_nl_transact(struct tk_nl *nl, struct nl_msg *msg, int (*valid)(struct nl_
 	return tk_nl_ret(nl, r);
 }
 
+/* Copies the extended-ACK text of an NLMSG_ERROR or NLMSG_DONE payload. */
+static void read_extack(struct nlmsghdr *h, size_t off)
+{
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+
+	off = NLMSG_ALIGN(off);
+	if (!(h->nlmsg_flags & NLM_F_ACK_TLVS) || NLMSG_HDRLEN + off >= h->nlmsg_len)
+		return;
+	if (nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)((char *)nlmsg_data(h) + off),
+		      (int)(h->nlmsg_len - NLMSG_HDRLEN - off), NULL) == 0 &&
+	    tb[NLMSGERR_ATTR_MSG])
+		tk_nla_str(tb[NLMSGERR_ATTR_MSG], extack, sizeof(extack));
+}
+
+/* One reply message: 1 to go on, 0 when the request is answered, or -errno. */
+static int dump_one(struct tk_nl *nl, struct nlmsghdr *h, uint32_t seq,
+		    int (*fn)(struct nlmsghdr *, void *), void *arg)
+{
+	if (h->nlmsg_seq != seq)
+		return 1; /* a late answer to an earlier request */
+	if (h->nlmsg_type == NLMSG_DONE)
+		return 0;
+	if (h->nlmsg_type == NLMSG_ERROR) {
+		struct nlmsgerr *e = nlmsg_data(h);
+
+		if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
+			return -EIO;
+		if (!e->error)
+			return 0;
+		read_extack(h, sizeof(*e) + ((h->nlmsg_flags & NLM_F_CAPPED) ? 0 :
+					     e->msg.nlmsg_len - NLMSG_HDRLEN));
+		nl->err = -e->error;
+		return e->error;
+	}
+	if (fn(h, arg) < 0)
+		return -ENOMEM;
+	return (h->nlmsg_flags & NLM_F_MULTI) ? 1 : 0;
+}
+
+int tk_nl_dump(struct tk_nl *nl, struct nl_msg *msg, int (*fn)(struct nlmsghdr *, void *),
+	       void *arg)
+{
+	size_t cap = 65536;
+	char *buf;
+	uint32_t seq;
+	int r;
+
+	/* libnl copies every message of a reply into an nl_msg of its own;
+	 * for dumps of thousands of links the parsing is done in place here */
+	r = nl_send_auto(nl->sk, msg);
+	seq = nlmsg_hdr(msg)->nlmsg_seq;
+	nlmsg_free(msg);
+	if (r < 0)
+		return tk_nl_ret(nl, r);
+	buf = malloc(cap);
+	if (!buf)
+		return -ENOMEM;
+	for (r = 1; r == 1;) {
+		ssize_t n = recv(nl_socket_get_fd(nl->sk), buf, cap, 0);
+		struct nlmsghdr *h = (struct nlmsghdr *)buf;
+
+		if (n < 0) {
+			r = errno == EINTR ? 1 : -errno;
+			continue;
+		}
+		for (int len = (int)n; r == 1 && nlmsg_ok(h, len); h = nlmsg_next(h, &len))
+			r = dump_one(nl, h, seq, fn, arg);
+	}
+	free(buf);
+	return r;
+}
+
 uint32_t tk_nla_u32(struct nlattr *a, uint32_t dflt)
 {
 	return a && nla_len(a) >= 4 ? nla_get_u32(a) : dflt;
@@ -269,26 +342,24 @@ struct link_vec {
 	int err;
 };
 
-static int link_valid(struct nl_msg *msg, void *arg)
+static int link_valid(struct nlmsghdr *h, void *arg)
 {
 	struct link_vec *lv = arg;
-	struct tk_link l;
 
-	if (parse_link(nlmsg_hdr(msg), &l) < 0)
-		return NL_SKIP;
 	if (lv->n == lv->cap) {
-		size_t cap = lv->cap ? lv->cap * 2 : 64;
+		size_t cap = lv->cap ? lv->cap * 2 : 256;
 		struct tk_link *v = realloc(lv->v, cap * sizeof(*v));
 
 		if (!v) {
 			lv->err = -ENOMEM;
-			return NL_STOP;
+			return -ENOMEM;
 		}
 		lv->v = v;
 		lv->cap = cap;
 	}
-	lv->v[lv->n++] = l;
-	return NL_OK;
+	if (parse_link(h, &lv->v[lv->n]) == 0)
+		lv->n++;
+	return 0;
 }
 
 static int links_query(struct tk_nl *nl, int flags, const char *name, int ifindex,
@@ -306,7 +377,7 @@ static int links_query(struct tk_nl *nl, int flags, const char *name, int ifinde
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
-	r = tk_nl_transact(nl, msg, link_valid, lv);
+	r = tk_nl_dump(nl, msg, link_valid, lv);
 	if (!r && lv->err)
 		r = lv->err;
 	if (r) {

@@ -217,3 +217,56 @@ int tk_out_stream(struct tk_ctx *ctx, const json_t *obj, const struct tk_view *v
 	}
 	return flush(ctx->out);
 }
+
+static bool streaming(const struct tk_ctx *ctx)
+{
+	return ctx->json && !ctx->pretty;
+}
+
+void tk_out_arr_begin(struct tk_out_arr *a, struct tk_ctx *ctx, const struct tk_view *view)
+{
+	memset(a, 0, sizeof(*a));
+	a->ctx = ctx;
+	a->view = view;
+	if (!streaming(ctx))
+		a->rows = json_array();
+}
+
+void tk_out_arr_add(struct tk_out_arr *a, json_t *obj)
+{
+	char *s;
+
+	if (!obj) {
+		a->err = -ENOMEM;
+		return;
+	}
+	if (a->rows) {
+		json_array_append_new(a->rows, obj);
+		return;
+	}
+	s = json_dumps(obj, JSON_COMPACT);
+	json_decref(obj);
+	if (!s) {
+		a->err = -ENOMEM;
+		return;
+	}
+	fputs(a->n++ ? "," : "[", a->ctx->out);
+	fputs(s, a->ctx->out);
+	free(s);
+}
+
+int tk_out_arr_end(struct tk_out_arr *a, bool fail)
+{
+	int r;
+
+	if (a->rows) {
+		r = a->err ? a->err : fail ? 0 : tk_out(a->ctx, a->rows, a->view);
+		json_decref(a->rows);
+		return r;
+	}
+	if (fail && !a->n)
+		return 0;
+	fputs(a->n ? "]\n" : "[]\n", a->ctx->out);
+	r = flush(a->ctx->out);
+	return a->err ? a->err : r;
+}

@@ -8,6 +8,7 @@
 #define TK_OUT_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include "cmd.h"
 
 enum tk_view_kind { TK_VIEW_TABLE, TK_VIEW_RECORD, TK_VIEW_LINES };
@@ -35,6 +36,26 @@ int tk_out(struct tk_ctx *ctx, const json_t *doc, const struct tk_view *view);
 /* One element of a stream: a JSON Lines record with -j, else the view's line
  * (or a table row without header); flushed at once.  0 or -EIO. */
 int tk_out_stream(struct tk_ctx *ctx, const json_t *obj, const struct tk_view *view);
+
+/*
+ * An array printed as it is built: with compact -j each element is written
+ * (and freed) at once, so 1,000 devices never sit in memory together; other
+ * views keep the elements and render them at the end.
+ */
+struct tk_out_arr {
+	struct tk_ctx *ctx;
+	const struct tk_view *view;
+	json_t *rows; /* kept elements (text and pretty views) */
+	size_t n;
+	int err;
+};
+void tk_out_arr_begin(struct tk_out_arr *a, struct tk_ctx *ctx, const struct tk_view *view);
+/* Adds obj (the reference is taken). */
+void tk_out_arr_add(struct tk_out_arr *a, json_t *obj);
+/* Closes the array and flushes; 0 or -EIO/-ENOMEM.  With fail set (the
+ * command failed) nothing is printed unless elements were streamed already,
+ * which are then closed into a valid array. */
+int tk_out_arr_end(struct tk_out_arr *a, bool fail);
 
 /* The default text of a JSON value: strings as is, numbers, yes/no, "-" for
  * null, arrays joined with ",".  Malloc'd. */

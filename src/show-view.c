@@ -158,10 +158,15 @@ static const struct tk_col record_cols[] = {
 	{ NULL },
 };
 
-int tk_show_print(struct tk_ctx *ctx, const json_t *devs, bool details)
+const struct tk_view *tk_show_view(bool details)
 {
 	static const struct tk_view table = { TK_VIEW_TABLE, table_cols, NULL };
 	static const struct tk_view record = { TK_VIEW_RECORD, record_cols, NULL };
 
-	return tk_out(ctx, devs, details ? &record : &table);
+	return details ? &record : &table;
+}
+
+int tk_show_print(struct tk_ctx *ctx, const json_t *devs, bool details)
+{
+	return tk_out(ctx, devs, tk_show_view(details));
 }

@@ -63,6 +63,8 @@ t_status 1 "-j failure" $TUNKIT -j delete br0
 t_is "$(t_stdout)" "" "-j: stdout empty on failure"
 t_is "$(t_stderr | tail -n 1 | jq -c '.error | [.command,.object,.status]')" '["delete","br0",1]' \
 	"-j: error object on stderr"
+t_status 1 "-j show of a missing device" $TUNKIT -j show nosuch
+t_is "$(t_stdout)" "" "-j: stdout empty when show fails"
 t_status 2 "-j usage" $TUNKIT -j create --frob x
 t_is "$(t_stderr | tail -n 1 | jq -c '.error.status')" 2 "-j: usage error object"
 
