@@ -74,57 +74,59 @@ static char *fmt_state(const json_t *o)
 	return s;
 }
 
-static char *fmt_addrs(const json_t *o)
+/* Joins item(e) over the array o[key] with ","; "-" for none.  Malloc'd. */
+static char *join(const json_t *o, const char *key, char *(*item)(const json_t *e))
 {
-	const json_t *a = json_object_get(o, "addr_info"), *e;
-	char *s = strdup(""), *n;
+	const json_t *a = json_object_get(o, key), *e;
+	char *s = strdup(""), *n, *it;
 	size_t i;
 
 	json_array_foreach(a, i, e) {
-		const char *loc = json_string_value(json_object_get(e, "local"));
-		const json_t *peer = json_object_get(e, "address");
-		long long pfx = json_integer_value(json_object_get(e, "prefixlen"));
-
-		if (json_is_string(peer)) {
-			if (asprintf(&n, "%s%s%s peer %s/%lld", s, i ? "," : "", loc,
-				     json_string_value(peer), pfx) < 0)
-				n = NULL;
-		} else if (asprintf(&n, "%s%s%s/%lld", s, i ? "," : "", loc, pfx) < 0) {
+		it = item(e);
+		if (!s || !it || asprintf(&n, "%s%s%s", s, i ? "," : "", it) < 0)
 			n = NULL;
-		}
+		free(it);
 		free(s);
 		s = n;
-		if (!s)
-			return NULL;
 	}
-	if (!*s) {
+	if (s && !*s) {
 		free(s);
 		s = strdup("-");
 	}
 	return s;
 }
 
+static char *addr_item(const json_t *e)
+{
+	const char *loc = json_string_value(json_object_get(e, "local"));
+	const json_t *peer = json_object_get(e, "address");
+	long long pfx = json_integer_value(json_object_get(e, "prefixlen"));
+	char *s;
+
+	if (asprintf(&s, "%s%s%s/%lld", loc ? loc : "?", json_is_string(peer) ? " peer " : "",
+		     json_is_string(peer) ? json_string_value(peer) : "", pfx) < 0)
+		return NULL;
+	return s;
+}
+
+static char *holder_item(const json_t *e)
+{
+	char *s;
+
+	if (asprintf(&s, "%lld/%s", (long long)json_integer_value(json_object_get(e, "pid")),
+		     json_string_value(json_object_get(e, "comm"))) < 0)
+		return NULL;
+	return s;
+}
+
+static char *fmt_addrs(const json_t *o)
+{
+	return join(o, "addr_info", addr_item);
+}
+
 static char *fmt_holders(const json_t *o)
 {
-	const json_t *a = json_object_get(o, "holders"), *e;
-	char *s = strdup(""), *n;
-	size_t i;
-
-	json_array_foreach(a, i, e) {
-		if (asprintf(&n, "%s%s%lld/%s", s, i ? "," : "",
-			     (long long)json_integer_value(json_object_get(e, "pid")),
-			     json_string_value(json_object_get(e, "comm"))) < 0)
-			n = NULL;
-		free(s);
-		s = n;
-		if (!s)
-			return NULL;
-	}
-	if (!*s) {
-		free(s);
-		s = strdup("-");
-	}
-	return s;
+	return join(o, "holders", holder_item);
 }
 
 static const struct tk_col table_cols[] = {
