@@ -8,7 +8,8 @@ cd "$(dirname "$0")"
 
 PKGS="build-essential autoconf automake pkg-config libnl-3-dev libnl-route-3-dev
 libjansson-dev libreadline-dev libsodium-dev libpcap-dev check iproute2 jq valgrind
-python3-jsonschema clang libclang-rt-14-dev tcpdump iperf3 nftables tmux bash-completion"
+python3-jsonschema clang libclang-rt-14-dev tcpdump iperf3 nftables tmux bash-completion
+iputils-ping"
 
 deps() {
 	missing=""

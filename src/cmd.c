@@ -11,18 +11,26 @@
 
 const struct tk_cmd *const tk_cmds[] = {
 	&tk_cmd_complete,
+	&tk_cmd_bridge,
 	&tk_cmd_create,
 	&tk_cmd_delete,
 	&tk_cmd_help,
+	&tk_cmd_monitor,
 	&tk_cmd_show,
+	&tk_cmd_stats,
 	&tk_cmd_version,
 	NULL,
 };
 
 const struct tk_cmd *tk_cmd_find(const char *name)
 {
-	for (size_t i = 0; tk_cmds[i]; i++) {
-		const struct tk_cmd *c = tk_cmds[i];
+	return tk_cmd_find_in(tk_cmds, name);
+}
+
+const struct tk_cmd *tk_cmd_find_in(const struct tk_cmd *const *table, const char *name)
+{
+	for (size_t i = 0; table && table[i]; i++) {
+		const struct tk_cmd *c = table[i];
 
 		if (!strcmp(c->name, name))
 			return c;

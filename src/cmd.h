@@ -42,6 +42,7 @@ struct tk_cmd {
 	int min_args, max_args;	   /* operand counts; max -1: unlimited */
 	const char *operands;	   /* completion set of operands, as tk_opt.values */
 	unsigned flags;
+	const struct tk_cmd *const *subs; /* subcommands (NULL-terminated), or NULL */
 	/* argv[0] is the command name; returns the exit status 0, 1 or 2 */
 	int (*run)(struct tk_ctx *ctx, int argc, char **argv);
 };
@@ -59,6 +60,8 @@ struct tk_ctx {
 /* The sorted table, NULL-terminated; and lookup by exact name or alias. */
 extern const struct tk_cmd *const tk_cmds[];
 const struct tk_cmd *tk_cmd_find(const char *name);
+/* Lookup in a NULL-terminated table (a command's subcommands). */
+const struct tk_cmd *tk_cmd_find_in(const struct tk_cmd *const *table, const char *name);
 
 /* Run argv (argv[0] the command or alias) with ctx: parses nothing itself. */
 int tk_cmd_run(struct tk_ctx *ctx, int argc, char **argv);
@@ -67,11 +70,14 @@ int tk_cmd_run(struct tk_ctx *ctx, int argc, char **argv);
 void tk_cmd_list_help(FILE *f);
 
 /* Every command, exported by its cmd-<name>.c */
+extern const struct tk_cmd tk_cmd_bridge;
 extern const struct tk_cmd tk_cmd_complete;
 extern const struct tk_cmd tk_cmd_create;
 extern const struct tk_cmd tk_cmd_delete;
 extern const struct tk_cmd tk_cmd_help;
+extern const struct tk_cmd tk_cmd_monitor;
 extern const struct tk_cmd tk_cmd_show;
+extern const struct tk_cmd tk_cmd_stats;
 extern const struct tk_cmd tk_cmd_version;
 
 #endif

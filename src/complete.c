@@ -188,6 +188,14 @@ int tk_complete(int n, char **words, struct tk_words *out)
 	}
 	const struct tk_cmd *c = tk_cmd_find(words[i]);
 
+	if (c && c->subs) { /* bridge add ...: the subcommand, then its words */
+		if (++i == n - 1) {
+			for (size_t k = 0; c->subs[k]; k++)
+				add(out, words[i], c->subs[k]->name);
+			return 0;
+		}
+		c = tk_cmd_find_in(c->subs, words[i]);
+	}
 	if (c)
 		command_words(c, n - i, words + i, out, ns);
 	return 0;

@@ -61,6 +61,8 @@ int main(int argc, char **argv)
 
 	if (!strcmp(base, "tunctl"))
 		return finish(&ctx, tk_tunctl_main(&ctx, argc, argv));
+	if (!strcmp(base, "brctl"))
+		return finish(&ctx, tk_brctl_main(&ctx, argc, argv));
 	r = globals(&ctx, argc, argv);
 	if (r == -'h') {
 		tk_cmd_list_help(stdout);

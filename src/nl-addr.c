@@ -121,7 +121,7 @@ struct addr_vec {
 	int err;
 };
 
-static void parse_addr(struct nlmsghdr *h, struct tk_addr *a)
+void tk_nl_parse_addr(struct nlmsghdr *h, struct tk_addr *a)
 {
 	struct ifaddrmsg *ifa = nlmsg_data(h);
 	struct nlattr *tb[IFA_MAX + 1];
@@ -174,7 +174,7 @@ static int addr_valid(struct nlmsghdr *h, void *arg)
 		av->v = v;
 		av->cap = cap;
 	}
-	parse_addr(h, &av->v[av->n]);
+	tk_nl_parse_addr(h, &av->v[av->n]);
 	if (av->v[av->n].has_local)
 		av->n++;
 	return 0;

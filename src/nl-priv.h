@@ -34,4 +34,17 @@ uint32_t tk_nla_u32(struct nlattr *a, uint32_t dflt);
 int tk_nla_u8(struct nlattr *a, int dflt);
 void tk_nla_str(struct nlattr *a, char *dst, size_t size);
 
+struct tk_bridge_info;
+struct tk_brport_info;
+/* IFLA_INFO_DATA of a bridge, IFLA_INFO_SLAVE_DATA of a bridge port (nl-bridge.c). */
+void tk_nl_parse_bridge(struct nlattr *data, struct tk_bridge_info *b);
+void tk_nl_parse_brport(struct nlattr *data, struct tk_brport_info *p);
+
+struct tk_addr;
+struct tk_link;
+/* An RTM_NEWLINK message (nl.c); -EINVAL if it is not one. */
+int tk_nl_parse_link(struct nlmsghdr *h, struct tk_link *l);
+/* An RTM_NEWADDR/DELADDR message (nl-addr.c). */
+void tk_nl_parse_addr(struct nlmsghdr *h, struct tk_addr *a);
+
 #endif

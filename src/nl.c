@@ -287,6 +287,13 @@ static void parse_linkinfo(struct nlattr *li, struct tk_link *l)
 	if (!strcmp(l->kind, "tun")) {
 		l->is_tun = true;
 		parse_tun(tb[IFLA_INFO_DATA], &l->tun);
+	} else if (!strcmp(l->kind, "bridge")) {
+		l->is_bridge = true;
+		tk_nl_parse_bridge(tb[IFLA_INFO_DATA], &l->br);
+	}
+	if (!strcmp(l->slave_kind, "bridge")) {
+		l->is_port = true;
+		tk_nl_parse_brport(tb[IFLA_INFO_SLAVE_DATA], &l->port);
 	}
 }
 
@@ -302,12 +309,14 @@ static void copy_addr(struct nlattr *a, uint8_t *dst, int *len)
 		*len = n;
 }
 
-static int parse_link(struct nlmsghdr *h, struct tk_link *l)
+int tk_nl_parse_link(struct nlmsghdr *h, struct tk_link *l)
 {
 	struct ifinfomsg *ifi = nlmsg_data(h);
 	struct nlattr *tb[IFLA_MAX + 1];
 
-	if (h->nlmsg_type != RTM_NEWLINK || nlmsg_parse(h, sizeof(*ifi), tb, IFLA_MAX, NULL) < 0)
+	/* AF_BRIDGE messages are a bridge's view of its port, not the link */
+	if (h->nlmsg_type != RTM_NEWLINK || h->nlmsg_len < NLMSG_LENGTH(sizeof(*ifi)) ||
+	    ifi->ifi_family == AF_BRIDGE || nlmsg_parse(h, sizeof(*ifi), tb, IFLA_MAX, NULL) < 0)
 		return -EINVAL;
 	memset(l, 0, sizeof(*l));
 	l->ifindex = ifi->ifi_index;
@@ -357,7 +366,7 @@ static int link_valid(struct nlmsghdr *h, void *arg)
 		lv->v = v;
 		lv->cap = cap;
 	}
-	if (parse_link(h, &lv->v[lv->n]) == 0)
+	if (tk_nl_parse_link(h, &lv->v[lv->n]) == 0)
 		lv->n++;
 	return 0;
 }

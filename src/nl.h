@@ -31,6 +31,23 @@ struct tk_tun_info {
 	int num_queues, num_disabled;
 };
 
+/* A bridge's settings (IFLA_BR_*), in the kernel's units (centiseconds). */
+struct tk_bridge_info {
+	uint32_t forward_delay, hello_time, max_age, ageing_time, stp_state;
+	uint16_t priority;
+	uint8_t vlan_filtering;
+	uint8_t bridge_id[8], root_id[8]; /* 2-byte priority, then the MAC */
+	uint16_t root_port;
+	uint32_t root_path_cost;
+};
+
+/* A bridge port's settings (IFLA_BRPORT_*); -1: not reported. */
+struct tk_brport_info {
+	int state; /* BR_STATE_*: 0 disabled .. 4 blocking */
+	int priority, cost, learning, flood, mcast_flood, bcast_flood;
+	int port_no;
+};
+
 struct tk_link {
 	int ifindex;
 	char ifname[IF_NAMESIZE];
@@ -45,8 +62,10 @@ struct tk_link {
 	int carrier;	    /* -1 unknown */
 	uint8_t addr[32], brd[32];
 	int addr_len;
-	bool is_tun;
+	bool is_tun, is_bridge, is_port;
 	struct tk_tun_info tun;
+	struct tk_bridge_info br;   /* when is_bridge */
+	struct tk_brport_info port; /* when is_port */
 	bool has_stats;
 	uint64_t stats[24]; /* struct rtnl_link_stats64 as u64 array, in kernel order */
 };
@@ -90,5 +109,45 @@ int tk_nl_group_del(struct tk_nl *nl, uint32_t group);
 /* Adds an address; peer may be NULL (family-sized bytes otherwise). */
 int tk_nl_addr_add(struct tk_nl *nl, int ifindex, int family, const uint8_t *local, int prefixlen,
 		   const uint8_t *peer);
+
+/* Bridge settings for tk_nl_bridge_add/set; negative: leave as it is. */
+struct tk_bridge_opts {
+	int stp, vlan_filtering; /* 0/1 */
+	int64_t ageing_time, forward_delay; /* centiseconds */
+};
+void tk_nl_bridge_opts_init(struct tk_bridge_opts *o);
+/* Creates bridge name (-EEXIST when the name is taken). */
+int tk_nl_bridge_add(struct tk_nl *nl, const char *name, const struct tk_bridge_opts *o);
+/* Changes the settings of bridge ifindex. */
+int tk_nl_bridge_set(struct tk_nl *nl, int ifindex, const struct tk_bridge_opts *o);
+
+/* One entry of a bridge's forwarding database. */
+struct tk_fdb {
+	int ifindex; /* the port (or the bridge itself) */
+	int master;  /* the bridge, 0 if not reported */
+	uint8_t mac[6];
+	int vlan; /* -1: none */
+	uint16_t state; /* NUD_* */
+	uint8_t flags;	/* NTF_* */
+	uint32_t updated; /* centiseconds since the last update; 0 when unknown */
+	bool has_age;
+};
+/* Dumps the AF_BRIDGE neighbour table of bridge br (0: all); *out malloc'd. */
+int tk_nl_fdb(struct tk_nl *nl, int br, struct tk_fdb **out, size_t *n);
+
+/* Events from the link and address multicast groups. */
+struct tk_nl_event {
+	int type; /* RTM_NEWLINK, RTM_DELLINK, RTM_NEWADDR, RTM_DELADDR */
+	struct tk_link link;
+	struct tk_addr addr;
+};
+/* A socket subscribed to link, IPv4 and IPv6 address events. */
+int tk_nl_monitor_open(struct tk_nl **nl);
+/* Its file descriptor, for poll(). */
+int tk_nl_fd(struct tk_nl *nl);
+/* Reads what is queued (without blocking) and calls fn for each event.
+ * 0, or -errno (-ENOBUFS: events were lost, the caller should resync). */
+int tk_nl_monitor_read(struct tk_nl *nl, int (*fn)(const struct tk_nl_event *ev, void *arg),
+		       void *arg);
 
 #endif

@@ -204,9 +204,13 @@ int tk_out(struct tk_ctx *ctx, const json_t *doc, const struct tk_view *view)
 int tk_out_stream(struct tk_ctx *ctx, const json_t *obj, const struct tk_view *view)
 {
 	if (ctx->json) {
-		if (json_dumpf(obj, ctx->out, JSON_COMPACT | JSON_ENCODE_ANY) < 0)
-			return -EIO;
+		char *s = json_dumps(obj, JSON_COMPACT | JSON_ENCODE_ANY);
+
+		if (!s)
+			return -ENOMEM;
+		fputs(s, ctx->out);
 		fputc('\n', ctx->out);
+		free(s);
 	} else if (view && view->kind == TK_VIEW_LINES) {
 		char *s = view->line(obj);
 

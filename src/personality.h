@@ -11,4 +11,7 @@
 /* uml-utilities' tunctl: -t NAME -d NAME -u USER -g GROUP -n -p -b -f PATH */
 int tk_tunctl_main(struct tk_ctx *ctx, int argc, char **argv);
 
+/* bridge-utils' brctl: addbr delbr addif delif show showmacs stp */
+int tk_brctl_main(struct tk_ctx *ctx, int argc, char **argv);
+
 #endif

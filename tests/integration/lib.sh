@@ -117,5 +117,6 @@ PY
 
 # link_snapshot: a stable text of every link and address, to prove "nothing changed"
 link_snapshot() {
-	ip -j -d addr show | jq -S -c '[.[] | del(.stats64, .operstate)]'
+	ip -j -d addr show | jq -S -c '[.[] | del(.stats64, .operstate) |
+		walk(if type == "object" then with_entries(select(.key | test("_timer$|^tentative$") | not)) else . end)]'
 }

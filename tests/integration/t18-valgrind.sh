@@ -29,6 +29,19 @@ vg "usage error" 2 create --frob x
 vg "delete glob" 0 delete 'vgc*'
 vg "complete" 0 __complete show vg
 vg "help" 0 create --help
+vg "bridge add" 0 bridge add vgbr --stp on --up
+$TUNKIT -q create -m tap vgp
+vg "bridge attach" 0 bridge attach vgbr vgp
+vg "bridge attach refused" 1 bridge attach vgbr nosuch
+vg "bridge show" 0 bridge show
+vg "bridge show -j" 0 -j bridge show vgbr
+vg "bridge fdb" 0 bridge fdb vgbr
+vg "bridge detach" 0 bridge detach vgp
+vg "stats" 0 stats -a -d
+vg "stats --watch" 0 stats -w 0.1 -c 3
+(sleep 2; ip link set vgbr down) &
+vg "monitor" 0 monitor -c 1
+vg "bridge delete" 0 bridge delete vgbr
 kill $pid; wait $pid 2>/dev/null
 vg "delete" 0 -j delete vg0
 t_done

@@ -86,6 +86,16 @@ static char *man_text(void)
 	return all;
 }
 
+static void check_opts(const char *man, const char *name, const struct tk_opt *opts)
+{
+	char pat[128];
+
+	for (const struct tk_opt *o = opts; o && o->lng; o++) {
+		snprintf(pat, sizeof(pat), "Fl -%s", o->lng);
+		ck_assert_msg(strstr(man, pat), "man page lacks %s --%s", name, o->lng);
+	}
+}
+
 START_TEST(man_names_everything)
 {
 	char *man = man_text(), pat[128];
@@ -98,9 +108,11 @@ START_TEST(man_names_everything)
 			continue;
 		snprintf(pat, sizeof(pat), "Cm %s", c->name);
 		ck_assert_msg(strstr(man, pat), "man page lacks command %s", c->name);
-		for (const struct tk_opt *o = c->opts; o && o->lng; o++) {
-			snprintf(pat, sizeof(pat), "Fl -%s", o->lng);
-			ck_assert_msg(strstr(man, pat), "man page lacks %s --%s", c->name, o->lng);
+		check_opts(man, c->name, c->opts);
+		for (size_t k = 0; c->subs && c->subs[k]; k++) {
+			snprintf(pat, sizeof(pat), "Cm %s %s", c->name, c->subs[k]->name);
+			ck_assert_msg(strstr(man, pat), "man page lacks %s", pat);
+			check_opts(man, c->subs[k]->name, c->subs[k]->opts);
 		}
 	}
 	free(man);
@@ -121,6 +133,8 @@ START_TEST(completion_from_table)
 	char *w2[] = { (char *)"create", (char *)"--mode", (char *)"" };
 	char *w3[] = { (char *)"create", (char *)"--mu" };
 	char *w4[] = { (char *)"-j", (char *)"de" };
+	char *w5[] = { (char *)"bridge", (char *)"at" };
+	char *w6[] = { (char *)"bridge", (char *)"add", (char *)"--stp", (char *)"o" };
 	struct tk_words w;
 
 	ck_assert_int_eq(tk_complete(1, w1, &w), 0);
@@ -135,6 +149,12 @@ START_TEST(completion_from_table)
 	tk_words_free(&w);
 	ck_assert_int_eq(tk_complete(2, w4, &w), 0);
 	ck_assert(has(&w, "delete"));
+	tk_words_free(&w);
+	ck_assert_int_eq(tk_complete(2, w5, &w), 0);
+	ck_assert(has(&w, "attach") && w.n == 1);
+	tk_words_free(&w);
+	ck_assert_int_eq(tk_complete(4, w6, &w), 0);
+	ck_assert(has(&w, "on") && has(&w, "off") && w.n == 2);
 	tk_words_free(&w);
 }
 END_TEST
