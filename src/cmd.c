@@ -16,6 +16,7 @@ const struct tk_cmd *const tk_cmds[] = {
 	&tk_cmd_delete,
 	&tk_cmd_help,
 	&tk_cmd_monitor,
+	&tk_cmd_shell,
 	&tk_cmd_show,
 	&tk_cmd_stats,
 	&tk_cmd_version,
@@ -65,6 +66,9 @@ void tk_cmd_list_help(FILE *f)
 	      "  -p, --pretty        indented JSON\n"
 	      "  -n, --netns NAME    run the command inside network namespace NAME\n"
 	      "  -q, --quiet         no output on success, no warnings\n"
+	      "  -b, --batch FILE    run the commands of FILE, one per line (- for stdin)\n"
+	      "  -c, --command CMD   run CMD (repeatable), as a line of a batch\n"
+	      "      --force         with -b or -c: go on after a failing line\n"
 	      "  -V, --version       print the version\n"
 	      "  -h, --help          this help\n\n"
 	      "Commands:\n",

@@ -55,6 +55,9 @@ struct tk_ctx {
 	bool json, pretty, quiet;
 	bool interactive;  /* running inside the shell */
 	FILE *out;
+	/* batch -j: err.c keeps the last error object here (a reference) */
+	bool keep_error;
+	struct json_t *last_error;
 };
 
 /* The sorted table, NULL-terminated; and lookup by exact name or alias. */
@@ -76,6 +79,7 @@ extern const struct tk_cmd tk_cmd_create;
 extern const struct tk_cmd tk_cmd_delete;
 extern const struct tk_cmd tk_cmd_help;
 extern const struct tk_cmd tk_cmd_monitor;
+extern const struct tk_cmd tk_cmd_shell;
 extern const struct tk_cmd tk_cmd_show;
 extern const struct tk_cmd tk_cmd_stats;
 extern const struct tk_cmd tk_cmd_version;

@@ -41,6 +41,11 @@ static void add(struct tk_words *w, const char *prefix, const char *s)
 		w->n++;
 }
 
+void tk_words_add(struct tk_words *w, const char *s)
+{
+	add(w, "", s);
+}
+
 void tk_words_free(struct tk_words *w)
 {
 	for (size_t i = 0; i < w->n; i++)

@@ -25,5 +25,7 @@ struct tk_words {
  */
 int tk_complete(int n, char **words, struct tk_words *out);
 void tk_words_free(struct tk_words *w);
+/* Adds s (copied) unless it is there already. */
+void tk_words_add(struct tk_words *w, const char *s);
 
 #endif

@@ -23,7 +23,8 @@ void tk_dev_req_init(struct tk_dev_req *req)
 	req->count = 1;
 }
 
-/* Refuses a taken name and a master that is missing or not a bridge. */
+/* Refuses a master that is missing or not a bridge (a taken name is the
+ * kernel's to refuse: IFF_TUN_EXCL, no extra round trip per device). */
 static int precheck(struct tk_ctx *ctx, struct tk_nl *nl, const struct tk_dev_req *req,
 		    int *master)
 {
@@ -31,14 +32,6 @@ static int precheck(struct tk_ctx *ctx, struct tk_nl *nl, const struct tk_dev_re
 	int r;
 
 	*master = -1;
-	if (!tk_name_is_template(req->spec.name)) {
-		r = tk_nl_link_get(nl, req->spec.name, &l);
-		if (!r)
-			return tk_fail(ctx, req->spec.name, "already exists (a %s)",
-				       tk_link_kind_name(&l));
-		if (r != -ENODEV)
-			return tk_err(ctx, r, req->spec.name);
-	}
 	if (!req->master)
 		return 0;
 	r = tk_nl_link_get(nl, req->master, &l);
@@ -148,8 +141,10 @@ static int one(struct tk_ctx *ctx, struct tk_nl *nl, const struct tk_dev_req *re
 		r = create_numbered(req, s, next, name);
 	else
 		r = tk_tun_create(&req->spec, name);
-	if (r == -EBUSY)
-		return tk_fail(ctx, req->spec.name, "already exists");
+	if (r == -EBUSY) /* the name is taken: say by what */
+		return tk_nl_link_get(nl, req->spec.name, &l) ?
+			tk_fail(ctx, req->spec.name, "already exists") :
+			tk_fail(ctx, req->spec.name, "already exists (a %s)", tk_link_kind_name(&l));
 	if (r)
 		return tk_err(ctx, r, req->spec.name);
 	json_array_append_new(made, json_string(name));

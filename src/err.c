@@ -48,15 +48,19 @@ static void emit(struct tk_ctx *ctx, int status, int r, const char *obj, const c
 		snprintf(line + n, sizeof(line) - (size_t)n, " (kernel: %s)", ext);
 	fflush(ctx->out);
 	fprintf(stderr, "%s\n", line);
-	if (ctx->json) {
+	if (ctx->json || ctx->keep_error) {
 		json_t *j = json_pack("{s:{s:s?,s:s?,s:s,s:i,s:i}}", "error", "command", cmd,
 				      "object", obj, "message", line, "errno", r < 0 ? -r : r,
 				      "status", status);
-		char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+		char *s = j && ctx->json ? json_dumps(j, JSON_COMPACT) : NULL;
 
 		if (s)
 			fprintf(stderr, "%s\n", s);
 		free(s);
+		if (ctx->keep_error) {
+			json_decref(ctx->last_error);
+			ctx->last_error = json_incref(json_object_get(j, "error"));
+		}
 		json_decref(j);
 	}
 }
@@ -95,7 +99,7 @@ int tk_usage(struct tk_ctx *ctx, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	n = strlen(msg);
-	if (ctx->cmd && n + 40 < sizeof(msg))
+	if (ctx->cmd && tk_cmd_find(ctx->cmd) && n + 40 < sizeof(msg))
 		snprintf(msg + n, sizeof(msg) - n, " (see \"tunkit %s --help\")", ctx->cmd);
 	emit(ctx, 2, 0, NULL, msg);
 	return 2;

@@ -7,17 +7,28 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "cmd.h"
 #include "err.h"
 #include "netns.h"
 #include "personality.h"
 
-static int globals(struct tk_ctx *ctx, int argc, char **argv)
+struct batch_opts {
+	const char *file;
+	char **cmds;
+	int ncmds;
+	bool force;
+};
+
+static int globals(struct tk_ctx *ctx, int argc, char **argv, struct batch_opts *b)
 {
 	static const struct option lo[] = {
+		{ "batch", required_argument, NULL, 'b' }, { "command", required_argument, NULL, 'c' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "json", no_argument, NULL, 'j' },	 { "pretty", no_argument, NULL, 'p' },
 		{ "netns", required_argument, NULL, 'n' }, { "quiet", no_argument, NULL, 'q' },
 		{ "version", no_argument, NULL, 'V' },	 { "help", no_argument, NULL, 'h' },
@@ -26,8 +37,11 @@ static int globals(struct tk_ctx *ctx, int argc, char **argv)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+jpn:qVh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+jpn:qVhb:c:", lo, NULL)) != -1) {
 		switch (c) {
+		case 'b': b->file = optarg; break;
+		case 'c': b->cmds[b->ncmds++] = optarg; break;
+		case 'f': b->force = true; break;
 		case 'j': ctx->json = true; break;
 		case 'p': ctx->json = ctx->pretty = true; break;
 		case 'n': ctx->netns = optarg; break;
@@ -40,6 +54,21 @@ static int globals(struct tk_ctx *ctx, int argc, char **argv)
 		}
 	}
 	return 0;
+}
+
+static int batch_file(struct tk_ctx *ctx, const struct batch_opts *b)
+{
+	FILE *f = strcmp(b->file, "-") ? fopen(b->file, "re") : stdin;
+	int r;
+
+	if (!f) {
+		ctx->cmd = "batch";
+		return tk_err(ctx, -errno, b->file);
+	}
+	r = tk_batch_file(ctx, f, b->file, b->force);
+	if (f != stdin)
+		fclose(f);
+	return r;
 }
 
 static int finish(struct tk_ctx *ctx, int status)
@@ -57,13 +86,14 @@ int main(int argc, char **argv)
 	struct tk_ctx ctx = { .prog = "tunkit", .out = stdout };
 	const char *base = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
 	char *version[] = { (char *)"version", NULL };
+	struct batch_opts b = { .cmds = calloc((size_t)argc + 1, sizeof(char *)) };
 	int r;
 
 	if (!strcmp(base, "tunctl"))
 		return finish(&ctx, tk_tunctl_main(&ctx, argc, argv));
 	if (!strcmp(base, "brctl"))
 		return finish(&ctx, tk_brctl_main(&ctx, argc, argv));
-	r = globals(&ctx, argc, argv);
+	r = globals(&ctx, argc, argv, &b);
 	if (r == -'h') {
 		tk_cmd_list_help(stdout);
 		return finish(&ctx, 0);
@@ -72,10 +102,14 @@ int main(int argc, char **argv)
 		return finish(&ctx, tk_cmd_run(&ctx, 1, version));
 	if (r)
 		return r;
-	if (optind == argc) {
+	if (optind < argc && (b.file || b.ncmds))
+		return tk_usage(&ctx, "-b and -c take no command after them");
+	if (optind == argc && !b.file && !b.ncmds && !isatty(STDIN_FILENO)) {
 		tk_cmd_list_help(stderr);
 		return 2;
 	}
+	if (b.file && b.ncmds)
+		return tk_usage(&ctx, "-b and -c do not go together");
 	if (ctx.netns) {
 		r = tk_netns_enter(ctx.netns);
 		if (r == -ENOENT || r == -EINVAL)
@@ -83,5 +117,14 @@ int main(int argc, char **argv)
 		if (r)
 			return tk_err(&ctx, r, ctx.netns);
 	}
-	return finish(&ctx, tk_cmd_run(&ctx, argc - optind, argv + optind));
+	if (b.file)
+		r = batch_file(&ctx, &b);
+	else if (b.ncmds)
+		r = tk_batch_cmds(&ctx, b.cmds, b.ncmds, b.force);
+	else if (optind == argc)
+		r = tk_shell(&ctx); /* no command, on a terminal */
+	else
+		r = tk_cmd_run(&ctx, argc - optind, argv + optind);
+	free(b.cmds);
+	return finish(&ctx, r);
 }

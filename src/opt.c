@@ -122,7 +122,7 @@ int tk_opt_parse(struct tk_ctx *ctx, const struct tk_cmd *cmd, int argc, char **
 		idx = c >= TK_OPT_BASE ? c - TK_OPT_BASE : find_short(cmd->opts, n, c);
 		if (idx < 0 || (size_t)idx >= n)
 			return tk_usage(ctx, "unknown option \"%s\"", argv[optind - 1]);
-		r = fn(ctx, st, idx,
+		r = !fn ? 0 : fn(ctx, st, idx,
 		       cmd->opts[idx].arg == TK_ARG_OPT ? optional_arg(argc, argv) : optarg);
 		if (r)
 			return 2;

@@ -274,3 +274,11 @@ int tk_out_arr_end(struct tk_out_arr *a, bool fail)
 	r = flush(a->ctx->out);
 	return a->err ? a->err : r;
 }
+
+int tk_out_stream_rec(struct tk_ctx *ctx, const json_t *rec)
+{
+	struct tk_ctx c = *ctx;
+
+	c.json = true;
+	return tk_out_stream(&c, rec, NULL);
+}

@@ -57,6 +57,9 @@ void tk_out_arr_add(struct tk_out_arr *a, json_t *obj);
  * which are then closed into a valid array. */
 int tk_out_arr_end(struct tk_out_arr *a, bool fail);
 
+/* Prints one JSON Lines record (always JSON), flushed.  0 or -EIO. */
+int tk_out_stream_rec(struct tk_ctx *ctx, const json_t *rec);
+
 /* The default text of a JSON value: strings as is, numbers, yes/no, "-" for
  * null, arrays joined with ",".  Malloc'd. */
 char *tk_out_cell(const json_t *v);

@@ -10,32 +10,29 @@
 #include "sig.h"
 
 static volatile sig_atomic_t interrupted;
+static struct sigaction saved_int, saved_term; /* the shell's, restored after */
 
 static void on_signal(int sig)
 {
 	interrupted = 1;
 }
 
-static void set(void (*handler)(int))
+void tk_sig_catch(void)
 {
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = handler;
+	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
-
-void tk_sig_catch(void)
-{
 	interrupted = 0;
-	set(on_signal);
+	sigaction(SIGINT, &sa, &saved_int);
+	sigaction(SIGTERM, &sa, &saved_term);
 }
 
 void tk_sig_release(void)
 {
-	set(SIG_DFL);
+	sigaction(SIGINT, &saved_int, NULL);
+	sigaction(SIGTERM, &saved_term, NULL);
 }
 
 bool tk_sig_interrupted(void)

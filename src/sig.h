@@ -12,7 +12,7 @@
 /* Installs the handlers (without SA_RESTART: blocking calls return EINTR)
  * and clears the flag. */
 void tk_sig_catch(void);
-/* Restores the default actions. */
+/* Restores the actions in place before tk_sig_catch(). */
 void tk_sig_release(void);
 /* True once SIGINT or SIGTERM arrived since tk_sig_catch(). */
 bool tk_sig_interrupted(void);

@@ -21,7 +21,7 @@ t_match "$($TUNKIT __complete -)" "--netns" "global options"
 COMP_WORDS=("$TUNKIT" delete comp) COMP_CWORD=2
 _tunkit
 t_is "${COMPREPLY[*]}" "comptap0" "bash: live device name"
-COMP_WORDS=("$TUNKIT" sh) COMP_CWORD=1
+COMP_WORDS=("$TUNKIT" sho) COMP_CWORD=1
 _tunkit
 t_is "${COMPREPLY[*]}" "show" "bash: command"
 t_done

@@ -10,5 +10,6 @@
 Suite *suite_cmd(void);
 Suite *suite_opt(void);
 Suite *suite_out(void);
+Suite *suite_words(void);
 
 #endif
