@@ -3,6 +3,7 @@
  * Counters and rates.  The kernel's struct rtnl_link_stats64 arrives as an
  * array of 24 u64 in a fixed order; the names below are iproute2's.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,10 +52,13 @@ static json_t *side(const struct counter *c, const uint64_t *st, bool details, c
 		/* counters only grow; a reset (device re-created) gives no rate */
 		bool ok = st[pk] >= prev[pk] && st[by] >= prev[by];
 
+		/* three decimals: the sampling interval is not more exact than that */
 		json_object_set_new(o, "packets_per_sec",
-				    ok ? json_real((double)(st[pk] - prev[pk]) / dt) : json_null());
+				    ok ? json_real(round((double)(st[pk] - prev[pk]) / dt * 1000) / 1000)
+				       : json_null());
 		json_object_set_new(o, "bits_per_sec",
-				    ok ? json_real((double)(st[by] - prev[by]) * 8 / dt) : json_null());
+				    ok ? json_real(round((double)(st[by] - prev[by]) * 8 / dt * 1000) / 1000)
+				       : json_null());
 	}
 	return o;
 }
@@ -128,6 +132,6 @@ json_t *tk_watch_sample(struct tk_ctx *ctx, struct tk_watch *w, const struct tk_
 	w->n = n;
 	w->started = true;
 	w->t = t;
-	return json_pack("{s:f,s:o,s:o}", "time", t, "interval", dt > 0 ? json_real(dt) : json_null(),
+	return json_pack("{s:f,s:o,s:o}", "time", t, "interval", dt > 0 ? json_real(round(dt * 1e6) / 1e6) : json_null(),
 			 "links", links);
 }

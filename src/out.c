@@ -186,7 +186,7 @@ static int flush(FILE *f)
 int tk_out(struct tk_ctx *ctx, const json_t *doc, const struct tk_view *view)
 {
 	if (ctx->json) {
-		size_t fl = JSON_ENCODE_ANY | JSON_REAL_PRECISION(12) |
+		size_t fl = JSON_ENCODE_ANY | JSON_REAL_PRECISION(16) |
 			    (ctx->pretty ? JSON_INDENT(2) : JSON_COMPACT);
 		/* one string, one write: json_dumpf writes every token on its own */
 		char *s = json_dumps(doc, fl);
@@ -205,7 +205,7 @@ int tk_out(struct tk_ctx *ctx, const json_t *doc, const struct tk_view *view)
 int tk_out_stream(struct tk_ctx *ctx, const json_t *obj, const struct tk_view *view)
 {
 	if (ctx->json) {
-		char *s = json_dumps(obj, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(12));
+		char *s = json_dumps(obj, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(16));
 
 		if (!s)
 			return -ENOMEM;

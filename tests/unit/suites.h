@@ -8,6 +8,7 @@
 #include <check.h>
 
 Suite *suite_cmd(void);
+Suite *suite_decode(void);
 Suite *suite_opt(void);
 Suite *suite_out(void);
 Suite *suite_words(void);

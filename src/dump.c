@@ -1,0 +1,363 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Capture for tunkit dump: one libpcap handle per direction, polled
+ * together; each round's packets are sorted by time before they are shown,
+ * so a reply never precedes its request.
+ */
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "decode/decode.h"
+#include "dump.h"
+#include "err.h"
+#include "nl.h"
+#include "out.h"
+#include "sig.h"
+
+#define ROUND_MAX 512
+
+struct pkt {
+	struct timeval ts;
+	uint32_t caplen, len;
+	int dir; /* 1 in, 2 out, 0 unknown */
+	uint8_t *data;
+};
+
+struct cap {
+	struct tk_ctx *ctx;
+	const struct tk_dump *d;
+	enum tk_dec_link link;
+	pcap_dumper_t *dumper;
+	uint64_t seen;
+	struct pkt round[ROUND_MAX];
+	size_t n;
+	int dir; /* of the handle being dispatched */
+	int err;
+};
+
+static enum tk_dec_link link_of(int dlt)
+{
+	switch (dlt) {
+	case DLT_RAW: /* 12 on Linux (14 elsewhere) */
+	case 14:
+	case DLT_IPV4:
+	case DLT_IPV6:
+		return TK_DEC_LINK_RAW;
+	default:
+		return TK_DEC_LINK_ETHER;
+	}
+}
+
+static char *line(const json_t *o)
+{
+	double t = json_real_value(json_object_get(o, "time"));
+	const char *dir = json_string_value(json_object_get(o, "direction"));
+	time_t sec = (time_t)t;
+	char ts[16], *s;
+	struct tm tm;
+
+	localtime_r(&sec, &tm);
+	strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
+	if (asprintf(&s, "%s.%06d %-3s %s", ts, (int)((t - (double)sec) * 1e6 + 0.5) % 1000000,
+		     dir ? (strcmp(dir, "in") ? "Out" : "In") : "",
+		     json_string_value(json_object_get(o, "summary"))) < 0)
+		return NULL;
+	return s;
+}
+
+/* One packet out: JSON Lines with -j, else the summary line (and hex). */
+static void show(struct cap *c, const struct pkt *p)
+{
+	static const struct tk_view view = { TK_VIEW_LINES, NULL, line };
+	json_t *layers = tk_dec_packet(p->data, p->caplen, p->len, c->link, NULL), *o;
+	double t = (double)p->ts.tv_sec + p->ts.tv_usec / 1e6;
+
+	if (!layers) {
+		c->err = -ENOMEM;
+		return;
+	}
+	o = json_pack("{s:f,s:s?,s:s?,s:i,s:i,s:o}", "time", t, "ifname", c->d->dev, "direction",
+		      p->dir == 1 ? "in" : p->dir == 2 ? "out" : NULL, "caplen", (int)p->caplen,
+		      "len", (int)p->len, "layers", layers);
+	if (!c->ctx->json) {
+		char *sum = tk_dec_format(layers, c->d->link_hdr ? TK_DEC_FMT_LINK : 0);
+
+		json_object_set_new(o, "summary", json_string(sum ? sum : ""));
+		free(sum);
+	}
+	if (tk_out_stream(c->ctx, o, &view))
+		c->err = -EIO;
+	if (!c->ctx->json && c->d->hex) {
+		char *hx = tk_dec_hexdump(p->data, p->caplen);
+
+		fprintf(c->ctx->out, "%s\n", hx ? hx : "");
+		free(hx);
+	}
+	json_decref(o);
+}
+
+static void on_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	struct cap *c = (struct cap *)arg;
+	struct pkt *p;
+
+	if (c->n == ROUND_MAX || (c->d->count && c->seen >= c->d->count))
+		return;
+	c->seen++;
+	if (c->dumper) {
+		pcap_dump((u_char *)c->dumper, h, bytes);
+		return;
+	}
+	p = &c->round[c->n];
+	p->data = malloc(h->caplen ? h->caplen : 1);
+	if (!p->data) {
+		c->err = -ENOMEM;
+		return;
+	}
+	memcpy(p->data, bytes, h->caplen);
+	p->ts = h->ts;
+	p->caplen = h->caplen;
+	p->len = h->len;
+	p->dir = c->dir;
+	c->n++;
+}
+
+static int by_time(const void *a, const void *b)
+{
+	const struct pkt *x = a, *y = b;
+
+	if (x->ts.tv_sec != y->ts.tv_sec)
+		return x->ts.tv_sec < y->ts.tv_sec ? -1 : 1;
+	return x->ts.tv_usec < y->ts.tv_usec ? -1 : x->ts.tv_usec > y->ts.tv_usec;
+}
+
+static void flush_round(struct cap *c)
+{
+	qsort(c->round, c->n, sizeof(c->round[0]), by_time);
+	for (size_t i = 0; i < c->n; i++) {
+		if (!c->err)
+			show(c, &c->round[i]);
+		free(c->round[i].data);
+	}
+	c->n = 0;
+	if (c->dumper)
+		pcap_dump_flush(c->dumper);
+}
+
+/* Compiles and sets the filter; a syntax error is a usage error. */
+static int set_filter(struct tk_ctx *ctx, pcap_t *h, const char *filter)
+{
+	struct bpf_program prog;
+	int r = 0;
+
+	if (!*filter)
+		return 0;
+	if (pcap_compile(h, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0)
+		return tk_usage(ctx, "filter \"%s\": %s", filter, pcap_geterr(h));
+	if (pcap_setfilter(h, &prog) < 0)
+		r = tk_fail(ctx, "filter", "%s", pcap_geterr(h));
+	pcap_freecode(&prog);
+	return r;
+}
+
+static int open_dumper(struct tk_ctx *ctx, struct cap *c, pcap_t *h)
+{
+	if (!c->d->wfile)
+		return 0;
+	c->dumper = pcap_dump_open(h, c->d->wfile);
+	if (!c->dumper)
+		return tk_fail(ctx, c->d->wfile, "%s", pcap_geterr(h));
+	return 0;
+}
+
+static void summary(struct tk_ctx *ctx, const char *obj, uint64_t seen, int64_t drop,
+		    int64_t ifdrop)
+{
+	char msg[160];
+
+	if (drop >= 0)
+		snprintf(msg, sizeof(msg), "%llu packets captured, %lld dropped by the kernel, "
+			 "%lld by the interface", (unsigned long long)seen, (long long)drop,
+			 (long long)ifdrop);
+	else
+		snprintf(msg, sizeof(msg), "%llu packets read", (unsigned long long)seen);
+	if (!ctx->quiet)
+		fprintf(stderr, "%s: dump: %s: %s\n", ctx->prog, obj, msg);
+	if (ctx->json && !ctx->quiet) {
+		json_t *j = json_pack("{s:{s:s,s:I,s:o,s:o}}", "summary", "object", obj, "packets",
+				      (json_int_t)seen, "dropped", drop >= 0 ? json_integer(drop) :
+				      json_null(), "if_dropped", drop >= 0 ? json_integer(ifdrop) :
+				      json_null());
+		char *s = json_dumps(j, JSON_COMPACT);
+
+		fprintf(stderr, "%s\n", s ? s : "");
+		free(s);
+		json_decref(j);
+	}
+}
+
+int tk_dump_file(struct tk_ctx *ctx, const struct tk_dump *d)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	struct cap *c = calloc(1, sizeof(*c));
+	pcap_t *h;
+	int r;
+
+	if (!c)
+		return tk_err(ctx, -ENOMEM, "dump");
+	h = pcap_open_offline(d->rfile, errbuf);
+	if (!h) {
+		size_t n = strlen(d->rfile);
+		/* libpcap's text often starts with the file name: say it once */
+		const char *why = !strncmp(errbuf, d->rfile, n) && !strncmp(errbuf + n, ": ", 2) ?
+			errbuf + n + 2 : errbuf;
+
+		free(c);
+		return tk_fail(ctx, d->rfile, "%s", why);
+	}
+	*c = (struct cap){ .ctx = ctx, .d = d, .link = link_of(pcap_datalink(h)) };
+	r = set_filter(ctx, h, d->filter);
+	if (!r)
+		r = open_dumper(ctx, c, h);
+	while (!r && !c->err && (!d->count || c->seen < d->count)) {
+		int n = pcap_dispatch(h, ROUND_MAX, on_packet, (u_char *)c);
+
+		flush_round(c);
+		if (n <= 0) {
+			if (n < 0)
+				r = tk_fail(ctx, d->rfile, "%s", pcap_geterr(h));
+			break;
+		}
+	}
+	if (c->dumper)
+		pcap_dump_close(c->dumper);
+	if (!r)
+		summary(ctx, d->rfile, c->seen, -1, -1);
+	r = r ? r : c->err ? tk_err(ctx, c->err, "stdout") : 0;
+	pcap_close(h);
+	free(c);
+	return r;
+}
+
+/* One handle on dev for one direction, filtered and non-blocking. */
+static pcap_t *open_dir(struct tk_ctx *ctx, const struct tk_dump *d, pcap_direction_t dir,
+			int *status)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	pcap_t *h = pcap_create(d->dev, errbuf);
+	int r;
+
+	*status = 0;
+	if (!h) {
+		*status = tk_fail(ctx, d->dev, "%s", errbuf);
+		return NULL;
+	}
+	pcap_set_snaplen(h, (int)d->snaplen);
+	pcap_set_immediate_mode(h, 1);
+	pcap_set_buffer_size(h, 4 << 20);
+	r = pcap_activate(h);
+	if (r < 0) {
+		*status = r == PCAP_ERROR_PERM_DENIED ? tk_err(ctx, -EPERM, d->dev) :
+			tk_fail(ctx, d->dev, "%s", pcap_geterr(h));
+	} else if (pcap_setdirection(h, dir) < 0) {
+		*status = tk_fail(ctx, d->dev, "%s", pcap_geterr(h));
+	} else if (!(*status = set_filter(ctx, h, d->filter)) &&
+		   pcap_setnonblock(h, 1, errbuf) < 0) {
+		*status = tk_fail(ctx, d->dev, "%s", errbuf);
+	}
+	if (*status) {
+		pcap_close(h);
+		return NULL;
+	}
+	return h;
+}
+
+/* Polls the handles until done; returns 0, or 1 when the device went away. */
+static int capture(struct cap *c, pcap_t **h, const int *dirs, int nh)
+{
+	struct pollfd pf[2];
+
+	for (int i = 0; i < nh; i++)
+		pf[i] = (struct pollfd){ .fd = pcap_get_selectable_fd(h[i]), .events = POLLIN };
+	while (!c->err && !tk_sig_interrupted() && (!c->d->count || c->seen < c->d->count)) {
+		if (poll(pf, (nfds_t)nh, 200) < 0 && errno != EINTR)
+			return 1;
+		for (int i = 0; i < nh; i++) {
+			c->dir = dirs[i];
+			/* dispatch even without POLLIN: the ring may hold packets */
+			if (pcap_dispatch(h[i], ROUND_MAX, on_packet, (u_char *)c) < 0) {
+				flush_round(c);
+				tk_warn(c->ctx, c->d->dev, "%s", pcap_geterr(h[i]));
+				return 1;
+			}
+		}
+		flush_round(c);
+	}
+	return 0;
+}
+
+int tk_dump_live(struct tk_ctx *ctx, const struct tk_dump *d)
+{
+	struct tk_nl *nl;
+	struct tk_link l;
+	struct cap *c;
+	pcap_t *h[2] = { NULL, NULL };
+	int dirs[2], nh = 0, r;
+	int64_t drop = 0, ifdrop = 0;
+
+	/* a clear word for a missing device, before libpcap's own */
+	r = tk_nl_open(&nl);
+	if (!r) {
+		r = tk_nl_link_get(nl, d->dev, &l);
+		tk_nl_close(nl);
+	}
+	if (r == -ENODEV)
+		return tk_fail(ctx, d->dev, "no such device");
+	if (r)
+		return tk_err(ctx, r, d->dev);
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return tk_err(ctx, -ENOMEM, "dump");
+	if (!d->out) {
+		dirs[nh] = 1;
+		h[nh] = open_dir(ctx, d, PCAP_D_IN, &r);
+		nh += !r;
+	}
+	if (!r && !d->in) {
+		dirs[nh] = 2;
+		h[nh] = open_dir(ctx, d, PCAP_D_OUT, &r);
+		nh += !r;
+	}
+	*c = (struct cap){ .ctx = ctx, .d = d };
+	if (!r) {
+		c->link = link_of(pcap_datalink(h[0]));
+		r = open_dumper(ctx, c, h[0]);
+	}
+	if (!r) {
+		tk_sig_catch();
+		if (capture(c, h, dirs, nh))
+			tk_warn(ctx, d->dev, "capture ended (device gone?)");
+		tk_sig_release();
+		if (c->dumper)
+			pcap_dump_close(c->dumper);
+		for (int i = 0; i < nh; i++) {
+			struct pcap_stat st;
+
+			if (!pcap_stats(h[i], &st)) {
+				drop += st.ps_drop;
+				ifdrop += st.ps_ifdrop;
+			}
+		}
+		summary(ctx, d->dev, c->seen, drop, ifdrop);
+		r = c->err ? tk_err(ctx, c->err, "stdout") : 0;
+	}
+	for (int i = 0; i < nh; i++)
+		pcap_close(h[i]);
+	free(c);
+	return r;
+}
