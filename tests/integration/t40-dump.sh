@@ -86,7 +86,7 @@ if command -v valgrind >/dev/null && ! ldd "$TUNKIT" | grep -q libasan; then
 		--error-exitcode=99 $TUNKIT dump -x -e -r "$dir/f.pcap"
 	t_ok "valgrind: -r -j" valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
 		--error-exitcode=99 $TUNKIT -j dump -r "$dir/f.pcap"
-	(sleep 1.5; hostping 1 192.0.2.1) &
+	(sleep 4; hostping 10 192.0.2.1) &
 	t_ok "valgrind: live capture" timeout 20 valgrind -q --leak-check=full \
 		--errors-for-leak-kinds=definite --error-exitcode=99 $TUNKIT dump -c 2 veth0 icmp
 	wait
