@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "decode/decode.h"
 #include "dump.h"
@@ -25,7 +26,7 @@ struct pkt {
 	struct timeval ts;
 	uint32_t caplen, len;
 	int dir; /* 1 in, 2 out, 0 unknown */
-	uint8_t *data;
+	size_t off; /* of its bytes in the round's arena */
 };
 
 struct cap {
@@ -36,6 +37,8 @@ struct cap {
 	uint64_t seen;
 	struct pkt round[ROUND_MAX];
 	size_t n;
+	uint8_t *arena; /* the round's packet bytes, reused: no malloc per packet */
+	size_t used, cap;
 	int dir; /* of the handle being dispatched */
 	int err;
 };
@@ -74,7 +77,8 @@ static char *line(const json_t *o)
 static void show(struct cap *c, const struct pkt *p)
 {
 	static const struct tk_view view = { TK_VIEW_LINES, NULL, line };
-	json_t *layers = tk_dec_packet(p->data, p->caplen, p->len, c->link, NULL), *o;
+	const uint8_t *data = c->arena + p->off;
+	json_t *layers = tk_dec_packet(data, p->caplen, p->len, c->link, NULL), *o;
 	double t = (double)p->ts.tv_sec + p->ts.tv_usec / 1e6;
 
 	if (!layers) {
@@ -93,7 +97,7 @@ static void show(struct cap *c, const struct pkt *p)
 	if (tk_out_stream(c->ctx, o, &view))
 		c->err = -EIO;
 	if (!c->ctx->json && c->d->hex) {
-		char *hx = tk_dec_hexdump(p->data, p->caplen);
+		char *hx = tk_dec_hexdump(data, p->caplen);
 
 		fprintf(c->ctx->out, "%s\n", hx ? hx : "");
 		free(hx);
@@ -113,13 +117,21 @@ static void on_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *by
 		pcap_dump((u_char *)c->dumper, h, bytes);
 		return;
 	}
-	p = &c->round[c->n];
-	p->data = malloc(h->caplen ? h->caplen : 1);
-	if (!p->data) {
-		c->err = -ENOMEM;
-		return;
+	if (c->used + h->caplen > c->cap) {
+		size_t cap = (c->used + h->caplen) * 2;
+		uint8_t *a = realloc(c->arena, cap);
+
+		if (!a) {
+			c->err = -ENOMEM;
+			return;
+		}
+		c->arena = a;
+		c->cap = cap;
 	}
-	memcpy(p->data, bytes, h->caplen);
+	p = &c->round[c->n];
+	p->off = c->used;
+	memcpy(c->arena + c->used, bytes, h->caplen);
+	c->used += h->caplen;
 	p->ts = h->ts;
 	p->caplen = h->caplen;
 	p->len = h->len;
@@ -139,26 +151,36 @@ static int by_time(const void *a, const void *b)
 static void flush_round(struct cap *c)
 {
 	qsort(c->round, c->n, sizeof(c->round[0]), by_time);
-	for (size_t i = 0; i < c->n; i++) {
-		if (!c->err)
-			show(c, &c->round[i]);
-		free(c->round[i].data);
-	}
+	for (size_t i = 0; i < c->n && !c->err; i++)
+		show(c, &c->round[i]);
 	c->n = 0;
+	c->used = 0;
 	if (c->dumper)
 		pcap_dump_flush(c->dumper);
 }
 
-/* Compiles and sets the filter; a syntax error is a usage error. */
-static int set_filter(struct tk_ctx *ctx, pcap_t *h, const char *filter)
+/*
+ * Compiles and sets the filter, and-ed with the qualifier dir when given.
+ * (Passing "inbound"/"outbound" per handle lost the first packets of a
+ * capture here; pcap_setdirection does the direction instead.)  A syntax
+ * error is a usage error.
+ */
+static int set_filter(struct tk_ctx *ctx, pcap_t *h, const char *filter, const char *dir)
 {
 	struct bpf_program prog;
+	char *full = NULL;
 	int r = 0;
 
-	if (!*filter)
+	if (!*filter && !dir)
 		return 0;
-	if (pcap_compile(h, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0)
+	if (asprintf(&full, "%s%s%s%s", dir ? dir : "", dir && *filter ? " and (" : "", filter,
+		     dir && *filter ? ")" : "") < 0)
+		return tk_err(ctx, -ENOMEM, "filter");
+	r = pcap_compile(h, &prog, full, 1, PCAP_NETMASK_UNKNOWN);
+	free(full);
+	if (r < 0)
 		return tk_usage(ctx, "filter \"%s\": %s", filter, pcap_geterr(h));
+	r = 0;
 	if (pcap_setfilter(h, &prog) < 0)
 		r = tk_fail(ctx, "filter", "%s", pcap_geterr(h));
 	pcap_freecode(&prog);
@@ -221,7 +243,7 @@ int tk_dump_file(struct tk_ctx *ctx, const struct tk_dump *d)
 		return tk_fail(ctx, d->rfile, "%s", why);
 	}
 	*c = (struct cap){ .ctx = ctx, .d = d, .link = link_of(pcap_datalink(h)) };
-	r = set_filter(ctx, h, d->filter);
+	r = set_filter(ctx, h, d->filter, NULL);
 	if (!r)
 		r = open_dumper(ctx, c, h);
 	while (!r && !c->err && (!d->count || c->seen < d->count)) {
@@ -236,6 +258,7 @@ int tk_dump_file(struct tk_ctx *ctx, const struct tk_dump *d)
 	}
 	if (c->dumper)
 		pcap_dump_close(c->dumper);
+	free(c->arena);
 	if (!r)
 		summary(ctx, d->rfile, c->seen, -1, -1);
 	r = r ? r : c->err ? tk_err(ctx, c->err, "stdout") : 0;
@@ -258,15 +281,17 @@ static pcap_t *open_dir(struct tk_ctx *ctx, const struct tk_dump *d, pcap_direct
 		return NULL;
 	}
 	pcap_set_snaplen(h, (int)d->snaplen);
+	/* immediate delivery (packets show as they come); a 32 MiB ring absorbs
+	 * bursts at high rates */
 	pcap_set_immediate_mode(h, 1);
-	pcap_set_buffer_size(h, 4 << 20);
+	pcap_set_buffer_size(h, 32 << 20);
 	r = pcap_activate(h);
 	if (r < 0) {
 		*status = r == PCAP_ERROR_PERM_DENIED ? tk_err(ctx, -EPERM, d->dev) :
 			tk_fail(ctx, d->dev, "%s", pcap_geterr(h));
 	} else if (pcap_setdirection(h, dir) < 0) {
 		*status = tk_fail(ctx, d->dev, "%s", pcap_geterr(h));
-	} else if (!(*status = set_filter(ctx, h, d->filter)) &&
+	} else if (!(*status = set_filter(ctx, h, d->filter, NULL)) &&
 		   pcap_setnonblock(h, 1, errbuf) < 0) {
 		*status = tk_fail(ctx, d->dev, "%s", errbuf);
 	}
@@ -339,6 +364,11 @@ int tk_dump_live(struct tk_ctx *ctx, const struct tk_dump *d)
 		r = open_dumper(ctx, c, h[0]);
 	}
 	if (!r) {
+		/* as tcpdump does: a script may wait for this line before it sends */
+		if (!ctx->quiet)
+			fprintf(stderr, "%s: dump: listening on %s, link-type %s, snapshot length %u\n",
+				ctx->prog, d->dev, pcap_datalink_val_to_name(pcap_datalink(h[0])),
+				d->snaplen);
 		tk_sig_catch();
 		if (capture(c, h, dirs, nh))
 			tk_warn(ctx, d->dev, "capture ended (device gone?)");
@@ -358,6 +388,7 @@ int tk_dump_live(struct tk_ctx *ctx, const struct tk_dump *d)
 	}
 	for (int i = 0; i < nh; i++)
 		pcap_close(h[i]);
+	free(c->arena);
 	free(c);
 	return r;
 }

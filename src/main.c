@@ -40,7 +40,11 @@ static int globals(struct tk_ctx *ctx, int argc, char **argv, struct batch_opts 
 	while ((c = getopt_long(argc, argv, "+jpn:qVhb:c:", lo, NULL)) != -1) {
 		switch (c) {
 		case 'b': b->file = optarg; break;
-		case 'c': b->cmds[b->ncmds++] = optarg; break;
+		case 'c':
+			if (b->ncmds == 64)
+				return tk_usage(ctx, "at most 64 -c commands (use -b FILE)");
+			b->cmds[b->ncmds++] = optarg;
+			break;
 		case 'f': b->force = true; break;
 		case 'j': ctx->json = true; break;
 		case 'p': ctx->json = ctx->pretty = true; break;
@@ -86,7 +90,8 @@ int main(int argc, char **argv)
 	struct tk_ctx ctx = { .prog = "tunkit", .out = stdout };
 	const char *base = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
 	char *version[] = { (char *)"version", NULL };
-	struct batch_opts b = { .cmds = calloc((size_t)argc + 1, sizeof(char *)) };
+	char *cmds[64];
+	struct batch_opts b = { .cmds = cmds };
 	int r;
 
 	if (!strcmp(base, "tunctl"))
@@ -125,6 +130,5 @@ int main(int argc, char **argv)
 		r = tk_shell(&ctx); /* no command, on a terminal */
 	else
 		r = tk_cmd_run(&ctx, argc - optind, argv + optind);
-	free(b.cmds);
 	return finish(&ctx, r);
 }

@@ -8,10 +8,13 @@
 . "${TOP_SRCDIR:-.}/tests/integration/lib.sh"
 tk_private_netns "$@"
 
+# no IPv6 chatter (router and neighbour solicitations) between two reads
+sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 H=tkh-$$
 cleanup() { ip netns del $H 2>/dev/null; rm -f "$T_OUT" "$T_ERR"; }
 trap cleanup EXIT
 ip netns add $H
+ip netns exec $H sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 ip link add veth0 type veth peer name veth1 netns $H
 ip -n $H addr add 192.0.2.2/24 dev veth1 && ip -n $H link set veth1 up
 ip addr add 192.0.2.1/24 dev veth0 && ip link set veth0 up

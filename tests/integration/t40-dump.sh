@@ -29,7 +29,11 @@ wait_for 10 sh -c "bridge -j link show dev veth0 | jq -e '.[0].state == \"forwar
 hostping() { ip netns exec $H ping -c "$1" -i 0.2 -W 1 "$2" >/dev/null 2>&1; }
 
 # capture CMD... in the background, then run traffic, then wait (10 s at most)
-cap() { out=$1; shift; timeout 10 $TUNKIT "$@" >"$out" 2>"$out.err" & cpid=$!; sleep 0.5; }
+cap() {
+	out=$1; shift
+	timeout 10 $TUNKIT "$@" >"$out" 2>"$out.err" & cpid=$!
+	wait_for 5 grep -q "listening on" "$out.err"
+}
 done_cap() { wait $cpid; }
 
 ip -n $H neigh flush dev veth1 2>/dev/null
@@ -71,8 +75,8 @@ t_is "$(jq -r 'select(.layers.ipv6) | .layers.icmpv6.type' "$dir/tun")" 128 "ICM
 
 # -w read back by tcpdump; -r decodes as live capture did
 cap "$dir/live" -j dump -c 4 veth0 icmp
-timeout 10 $TUNKIT -q dump -w "$dir/f.pcap" -c 4 veth0 icmp & wpid=$!
-sleep 0.5
+timeout 10 $TUNKIT dump -w "$dir/f.pcap" -c 4 veth0 icmp 2>"$dir/w.err" & wpid=$!
+wait_for 5 grep -q "listening on" "$dir/w.err"
 hostping 2 192.0.2.1
 done_cap; wait $wpid
 t_is "$(tcpdump -n -r "$dir/f.pcap" 2>/dev/null | wc -l)" 4 "tcpdump reads the pcap: 4 packets"
@@ -86,7 +90,7 @@ if command -v valgrind >/dev/null && ! ldd "$TUNKIT" | grep -q libasan; then
 		--error-exitcode=99 $TUNKIT dump -x -e -r "$dir/f.pcap"
 	t_ok "valgrind: -r -j" valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
 		--error-exitcode=99 $TUNKIT -j dump -r "$dir/f.pcap"
-	(sleep 4; hostping 10 192.0.2.1) &
+	(sleep 4; hostping 10 192.0.2.1) &  # valgrind starts slowly
 	t_ok "valgrind: live capture" timeout 20 valgrind -q --leak-check=full \
 		--errors-for-leak-kinds=definite --error-exitcode=99 $TUNKIT dump -c 2 veth0 icmp
 	wait
