@@ -70,8 +70,10 @@ void tk_cmd_list_help(FILE *f);
 extern const struct tk_cmd tk_cmd_complete;
 extern const struct tk_cmd tk_cmd_create;
 extern const struct tk_cmd tk_cmd_delete;
+extern const struct tk_cmd tk_cmd_genkey;
 extern const struct tk_cmd tk_cmd_help;
 extern const struct tk_cmd tk_cmd_show;
+extern const struct tk_cmd tk_cmd_tunnel;
 extern const struct tk_cmd tk_cmd_version;
 
 #endif

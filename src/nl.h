@@ -84,4 +84,8 @@ int tk_nl_link_del(struct tk_nl *nl, int ifindex);
 int tk_nl_addr_add(struct tk_nl *nl, int ifindex, int family, const uint8_t *local, int prefixlen,
 		   const uint8_t *peer);
 
+/* A route to dst/prefixlen through ifindex (main table, link scope); 0 or -errno. */
+int tk_nl_route_add(struct tk_nl *nl, int family, const uint8_t *dst, int prefixlen, int ifindex);
+int tk_nl_route_del(struct tk_nl *nl, int family, const uint8_t *dst, int prefixlen, int ifindex);
+
 #endif
