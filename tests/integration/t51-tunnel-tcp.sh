@@ -1,0 +1,64 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# tunnel over TCP: tun over IPv4 and IPv6 underlay, tap over IPv4; ping and
+# a checksummed 5 MiB transfer each; garbage on the stream drops the
+# connection and the connecting side reconnects.
+#
+#   A: tka (192.0.2.1) --listen        B: tkb (192.0.2.2) --connect
+#      va 198.51.100.1 / 2001:db8:1::1 ===veth=== vb 198.51.100.2 / 2001:db8:1::2
+. "$TOP_SRCDIR/tests/integration/lib.sh"
+. "$TOP_SRCDIR/tests/integration/tunnel-lib.sh"
+tn_setup
+
+stop() { kill -TERM "$PA" "$PB"; wait "$PA" "$PB"; }
+
+tn_start PA "$A" tunnel -t tcp --listen 198.51.100.1:5000 --key "$KEY" --dev tka \
+	--addr 192.0.2.1/24
+tn_start PB "$B" tunnel -t tcp --connect 198.51.100.1:5000 --key "$KEY" --dev tkb \
+	--addr 192.0.2.2/24
+wait_for 5 tn_up "$B" tkb; t_is $? 0 "tcp/v4: session up within 5 s"
+t_is "$(ip -n "$B" -j link show tkb | jq '.[0].mtu')" 1412 "tcp/v4: MTU 1500 - 20 - 32 - 36"
+t_ok "tcp/v4: ping across" ip netns exec "$B" ping -c 3 -i 0.2 -W 2 192.0.2.1
+t_ok "tcp/v4: 5 MiB transfer, checksum equal" tn_transfer "$A" 192.0.2.1 "$B"
+t_ok "tcp/v4: ping -M do at the MTU passes" \
+	ip netns exec "$B" ping -c 1 -W 2 -M do -s $((1412 - 28)) 192.0.2.1
+
+# garbage: a second connection that sends junk replaces the tunnel's and is dropped
+ip netns exec "$B" /usr/bin/python3 -c '
+import socket; s = socket.create_connection(("198.51.100.1", 5000)); s.sendall(b"\xff" * 4096)
+s.settimeout(2)
+try: s.recv(10)
+except Exception: pass'
+wait_for 6 tn_up "$B" tkb
+t_ok "tcp: after garbage, the connecting side is back within 6 s" \
+	ip netns exec "$B" ping -c 2 -i 0.2 -W 2 192.0.2.1
+stop
+
+tn_start PA "$A" tunnel -t tcp --listen '[2001:db8:1::1]:5001' --key "$KEY" --dev tka \
+	--addr 192.0.2.1/24
+tn_start PB "$B" tunnel -t tcp --connect '[2001:db8:1::1]:5001' --key "$KEY" --dev tkb \
+	--addr 192.0.2.2/24
+wait_for 5 tn_up "$B" tkb; t_is $? 0 "tcp/v6: session up within 5 s"
+t_ok "tcp/v6: ping across" ip netns exec "$B" ping -c 3 -i 0.2 -W 2 192.0.2.1
+t_ok "tcp/v6: 5 MiB transfer, checksum equal" tn_transfer "$A" 192.0.2.1 "$B"
+stop
+
+tn_start PA "$A" tunnel -t tcp -m tap --listen 198.51.100.1:5002 --key "$KEY" --dev tka \
+	--addr 192.0.2.1/24
+tn_start PB "$B" tunnel -t tcp -m tap --connect 198.51.100.1:5002 --key "$KEY" --dev tkb \
+	--addr 192.0.2.2/24
+wait_for 5 tn_up "$B" tkb; t_is $? 0 "tcp/tap: session up within 5 s"
+t_ok "tcp/tap: ping across (ARP answered through the tunnel)" \
+	ip netns exec "$B" ping -c 3 -i 0.2 -W 2 192.0.2.1
+t_ok "tcp/tap: 5 MiB transfer, checksum equal" tn_transfer "$A" 192.0.2.1 "$B"
+stop
+
+tn_start PA "$A" tunnel -m tap --listen 198.51.100.1:5003 --key "$KEY" --dev tka \
+	--addr 192.0.2.1/24
+tn_start PB "$B" tunnel -m tap --connect 198.51.100.1:5003 --key "$KEY" --dev tkb \
+	--addr 192.0.2.2/24
+wait_for 5 tn_up "$B" tkb; t_is $? 0 "udp/tap: session up within 5 s"
+t_is "$(ip -n "$B" -j link show tkb | jq '.[0].mtu')" 1422 "udp/tap: MTU 1436 - 14"
+t_ok "udp/tap: ping across" ip netns exec "$B" ping -c 3 -i 0.2 -W 2 192.0.2.1
+t_ok "udp/tap: 5 MiB transfer, checksum equal" tn_transfer "$A" 192.0.2.1 "$B"
+t_done
