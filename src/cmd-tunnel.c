@@ -10,7 +10,10 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <arpa/inet.h>
+#include <dirent.h>
+#include <sys/stat.h>
 
 #include "cmd-tunnel.h"
 #include "engine/sockaddr.h"
@@ -156,6 +159,37 @@ static int open_underlay(struct tk_ctx *ctx, struct tk_tunnel *t,
 	return r ? tk_err(ctx, r, t->listen ? "listen" : "socket") : 0;
 }
 
+/*
+ * The control socket's path: /run is shared by all network namespaces, so a
+ * tunnel outside the initial one puts its socket in a directory named after
+ * its namespace (the name `ip netns` gave it, else net-INODE).
+ */
+static void ctl_path(char *buf, size_t size, const char *dev)
+{
+	struct stat self, init, st;
+	char sub[300] = "", p[300];
+	struct dirent *d;
+	DIR *dir;
+
+	if (stat("/proc/self/ns/net", &self) < 0)
+		self.st_ino = 0;
+	/* PID 1's namespace may be hidden from us: then only a named namespace counts */
+	if (self.st_ino && stat("/proc/1/ns/net", &init) == 0 && self.st_ino != init.st_ino)
+		snprintf(sub, sizeof(sub), "net-%lu/", (unsigned long)self.st_ino);
+	dir = self.st_ino ? opendir("/run/netns") : NULL;
+	while (dir && (d = readdir(dir))) {
+		snprintf(p, sizeof(p), "/run/netns/%s", d->d_name);
+		if (d->d_name[0] != '.' && !stat(p, &st) && st.st_ino == self.st_ino) {
+			snprintf(sub, sizeof(sub), "%s/", d->d_name);
+			break;
+		}
+	}
+	if (dir)
+		closedir(dir);
+	mkdir(CTL_DIR, 0755);
+	snprintf(buf, size, CTL_DIR "/%s%s.sock", sub, dev);
+}
+
 /* Host set-up after the device: routes, NAT, control socket; 0 or exit status. */
 static int host_up(struct tk_ctx *ctx, const struct tk_tunnel_cfg *c, struct tk_tunnel *t,
 		   struct tk_tunnel_host *h, char *ctl, size_t ctlsize)
@@ -167,7 +201,7 @@ static int host_up(struct tk_ctx *ctx, const struct tk_tunnel_cfg *c, struct tk_
 		r = tk_tunnel_nat_on(ctx, c, h);
 	if (r)
 		return r;
-	snprintf(ctl, ctlsize, CTL_DIR "/%s.sock", h->dev);
+	ctl_path(ctl, ctlsize, h->dev);
 	t->ctl_path = ctl;
 	r = tk_ctl_open(t);
 	return r ? tk_err(ctx, r, ctl) : 0;
@@ -178,7 +212,7 @@ static int tunnel(struct tk_ctx *ctx, struct tk_tunnel_cfg *c, struct tk_tunnel 
 	struct tk_tunnel_host h = { .ifindex = 0 };
 	struct sockaddr_storage b;
 	socklen_t blen = 0;
-	char ctl[128];
+	char ctl[400];
 	int r, fam;
 
 	r = prepare(ctx, c, t, &b, &blen);
@@ -210,6 +244,14 @@ static int tunnel(struct tk_ctx *ctx, struct tk_tunnel_cfg *c, struct tk_tunnel 
 			r = tk_err(ctx, r, h.dev);
 	}
 	tk_tunnel_close(t);
+	if (t->ctl_path) {
+		/* the namespace's directory goes with its last socket (fails when in use) */
+		char *slash = strrchr(ctl, '/');
+
+		*slash = '\0';
+		if (strcmp(ctl, CTL_DIR))
+			rmdir(ctl);
+	}
 	tk_tunnel_nat_off(ctx, &h);
 	tk_tunnel_dev_close(ctx, c, &h);
 	return r;

@@ -34,7 +34,7 @@ i=0; while kill -0 "$PB" 2>/dev/null && [ $i -lt 20 ]; do sleep 0.05; i=$((i + 1
 kill -0 "$PB" 2>/dev/null; t_is $? 1 "SIGTERM: exits within 1 s"
 wait "$PB"; t_is $? 0 "SIGTERM: exit status 0"
 t_status 1 "SIGTERM: device removed" ip -n "$B" link show tkb
-t_ok "SIGTERM: control socket removed" test ! -e /run/tunkit/tkb.sock
+t_ok "SIGTERM: control socket removed" test ! -e /run/tunkit/$B/tkb.sock
 kill -TERM "$PA"; wait "$PA"
 t_is "$(ip netns exec "$A" ss -Hlun 'sport = :5000' | wc -l)" 0 "SIGTERM: port closed"
 

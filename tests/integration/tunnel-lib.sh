@@ -60,8 +60,8 @@ tn_state() {
 import socket, sys
 s = socket.socket(socket.AF_UNIX)
 s.settimeout(2)
-s.connect("/run/tunkit/%s.sock" % sys.argv[1])
-print(s.makefile().readline().strip())' "$2"
+s.connect("/run/tunkit/%s/%s.sock" % (sys.argv[2], sys.argv[1]))
+print(s.makefile().readline().strip())' "$2" "$1"
 }
 
 tn_up() { tn_state "$1" "$2" 2>/dev/null | jq -e '.session_up' >/dev/null; }
