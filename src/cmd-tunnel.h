@@ -38,6 +38,7 @@ struct tk_tunnel_host {
 	char dev[IF_NAMESIZE];
 	int ifindex;
 	bool created, nat_on;
+	char fwd_was; /* ip_forward before --nat: '0', '1', 0 unknown */
 	int mtu;
 };
 

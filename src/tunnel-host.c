@@ -156,6 +156,19 @@ static int write_proc(const char *path, const char *v)
 	return r;
 }
 
+/* The ip_forward value before --nat, to put back at exit: '0', '1', or 0 unknown. */
+static char read_fwd(void)
+{
+	char c = 0;
+	int fd = open(FWD, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0 && read(fd, &c, 1) != 1)
+		c = 0;
+	if (fd >= 0)
+		close(fd);
+	return c;
+}
+
 int tk_tunnel_nat_on(struct tk_ctx *ctx, const struct tk_tunnel_cfg *cfg,
 		     struct tk_tunnel_host *h)
 {
@@ -164,6 +177,7 @@ int tk_tunnel_nat_on(struct tk_ctx *ctx, const struct tk_tunnel_cfg *cfg,
 
 	if (!cfg->nat)
 		return 0;
+	h->fwd_was = read_fwd();
 	r = write_proc(FWD, "1\n");
 	if (r)
 		return tk_err(ctx, r, FWD);
@@ -184,6 +198,8 @@ void tk_tunnel_nat_off(struct tk_ctx *ctx, struct tk_tunnel_host *h)
 	snprintf(cmd, sizeof(cmd), "delete table ip tunkit-%s\n", h->dev);
 	if (nft(cmd))
 		tk_warn(ctx, "nft", "could not delete table \"tunkit-%s\"", h->dev);
+	if (h->fwd_was == '0')
+		write_proc(FWD, "0\n");
 	h->nat_on = false;
 }
 
