@@ -131,7 +131,7 @@ void tk_nl_request_start(struct tk_nl *nl)
 int tk_nl_transact(struct tk_nl *nl, struct nl_msg *msg, int (*valid)(struct nl_msg *, void *),
 		   void *arg)
 {
-	struct nl_cb *cb;
+	struct nl_cb *cb, *base;
 	int r;
 
 	r = nl_send_auto(nl->sk, msg);
@@ -140,7 +140,10 @@ int tk_nl_transact(struct tk_nl *nl, struct nl_msg *msg, int (*valid)(struct nl_
 		return tk_nl_ret(nl, r);
 	if (!valid)
 		return tk_nl_ret(nl, nl_wait_for_ack(nl->sk));
-	cb = nl_cb_clone(nl_socket_get_cb(nl->sk));
+	/* nl_socket_get_cb takes a reference: drop it, or the socket's cb leaks */
+	base = nl_socket_get_cb(nl->sk);
+	cb = nl_cb_clone(base);
+	nl_cb_put(base);
 	if (!cb)
 		return -ENOMEM;
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, valid, arg);
