@@ -15,11 +15,14 @@
 int tk_udp_open(struct tk_tunnel *t, const struct sockaddr *bind_to, socklen_t blen)
 {
 	int fam = t->listen ? bind_to->sa_family : t->peer.ss_family;
-	int fd, off = 0;
+	int fd, off = 0, buf = 4 << 20;
 
 	fd = socket(fam, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
+	/* bursts from the device outrun the default buffers: drops would hit TCP inside */
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
 	/* a listener on [::] also takes IPv4 peers */
 	if (fam == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
