@@ -82,6 +82,7 @@ static void authenticated(struct tk_tunnel *t, const struct sockaddr_storage *fr
 			  socklen_t flen, bool new_sender)
 {
 	t->last_rx = tk_mono();
+	t->auth_ok++;
 	if (from && t->listen &&
 	    (!t->have_peer || !tk_sockaddr_equal(from, &t->peer))) {
 		bool had = t->have_peer;
@@ -319,12 +320,16 @@ static int dispatch(struct tk_tunnel *t, const struct epoll_event *ev)
 		return 0;
 	}
 	if (fd == t->lsock_fd) {
+		int cur = t->sock_fd;
+
 		if (!tk_tcp_accept(t))
-			r = tcp_watch(t, t->sock_fd);
+			r = tcp_watch(t, t->sock_fd != cur ? t->sock_fd : t->pend_fd);
 		return r;
 	}
 	if (fd == t->sock_fd)
 		return on_sock(t);
+	if (fd == t->pend_fd)
+		return tk_tcp_pending(t, deliver_tcp);
 	return 0;
 }
 

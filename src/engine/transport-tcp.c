@@ -3,8 +3,9 @@
  * The TCP underlay: each frame goes as a 2-byte big-endian length and the
  * frame (TCP_NODELAY).  Lengths outside [frame overhead, TK_PKT_MAX] or a
  * frame that fails authentication drop the connection; the connecting
- * side reconnects with backoff from the loop's tick, the listening side
- * takes the next connection (a new one replaces the old).
+ * side reconnects with backoff from the loop's tick.  The listening side
+ * keeps a second, pending connection: it replaces the current one only
+ * once a frame of it authenticates.
  * TEMPORARY: the framer of engine/frame.c (branch engine-proto) replaces
  * the length prefix here when it lands.
  */
@@ -88,17 +89,75 @@ int tk_tcp_accept(struct tk_tunnel *t)
 	fd = accept4(t->lsock_fd, (struct sockaddr *)&from, &flen, SOCK_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (ensure_rbuf(t)) {
+	if (!t->rbuf)
+		t->rbuf = malloc(TCP_HDR + TK_PKT_MAX);
+	if (!t->pbuf)
+		t->pbuf = malloc(TCP_HDR + TK_PKT_MAX);
+	if (!t->rbuf || !t->pbuf) {
 		close(fd);
 		return -ENOMEM;
 	}
 	tune(fd);
-	tk_tcp_drop(t);
-	t->sock_fd = fd;
-	memcpy(&t->peer, &from, flen);
-	t->peer_len = flen;
-	t->have_peer = true;
-	t->rlen = 0;
+	if (t->sock_fd < 0) {
+		t->sock_fd = fd;
+		memcpy(&t->peer, &from, flen);
+		t->peer_len = flen;
+		t->have_peer = true;
+		t->rlen = 0;
+		return 0;
+	}
+	if (t->pend_fd >= 0)
+		close(t->pend_fd);
+	t->pend_fd = fd;
+	memcpy(&t->pend_peer, &from, flen);
+	t->pend_len = flen;
+	t->plen = 0;
+	return 0;
+}
+
+/* Exchanges the current connection with the pending one. */
+static void swap_pending(struct tk_tunnel *t)
+{
+	struct sockaddr_storage a = t->peer;
+	socklen_t al = t->peer_len;
+	uint8_t *b = t->rbuf;
+	size_t l = t->rlen;
+	int fd = t->sock_fd;
+
+	t->sock_fd = t->pend_fd;
+	t->rbuf = t->pbuf;
+	t->rlen = t->plen;
+	t->peer = t->pend_peer;
+	t->peer_len = t->pend_len;
+	t->pend_fd = fd;
+	t->pbuf = b;
+	t->plen = l;
+	t->pend_peer = a;
+	t->pend_len = al;
+}
+
+int tk_tcp_pending(struct tk_tunnel *t, int (*deliver)(struct tk_tunnel *, uint8_t *, size_t))
+{
+	uint64_t ok = t->auth_ok;
+	int r;
+
+	swap_pending(t);
+	r = tk_tcp_recv(t, deliver);
+	if (r == -EBADFD || r == -EIO)
+		return r;
+	if (t->auth_ok != ok && (r == 0 || r == -EAGAIN)) {
+		/* it proved itself: it is the peer's connection now, the old one goes */
+		if (t->pend_fd >= 0)
+			close(t->pend_fd);
+		t->pend_fd = -1;
+		t->have_peer = true;
+		return 0;
+	}
+	swap_pending(t);
+	if (r && r != -EAGAIN) {
+		close(t->pend_fd);
+		t->pend_fd = -1;
+	}
 	return 0;
 }
 

@@ -30,7 +30,7 @@ double tk_mono(void)
 void tk_tunnel_init(struct tk_tunnel *t)
 {
 	memset(t, 0, sizeof(*t));
-	t->tun_fd = t->sock_fd = t->lsock_fd = t->sig_fd = t->timer_fd = t->ctl_fd = t->ep_fd =
+	t->pend_fd = t->tun_fd = t->sock_fd = t->lsock_fd = t->sig_fd = t->timer_fd = t->ctl_fd = t->ep_fd =
 		-1;
 }
 
@@ -44,6 +44,7 @@ static void close_fd(int *fd)
 void tk_tunnel_close(struct tk_tunnel *t)
 {
 	close_fd(&t->sock_fd);
+	close_fd(&t->pend_fd);
 	close_fd(&t->lsock_fd);
 	close_fd(&t->sig_fd);
 	close_fd(&t->timer_fd);
@@ -53,7 +54,8 @@ void tk_tunnel_close(struct tk_tunnel *t)
 	close_fd(&t->ctl_fd);
 	close_fd(&t->tun_fd);
 	free(t->rbuf);
-	t->rbuf = NULL;
+	free(t->pbuf);
+	t->rbuf = t->pbuf = NULL;
 }
 
 void tk_tunnel_event(struct tk_tunnel *t, const char *type, json_t *more)

@@ -58,6 +58,14 @@ struct tk_tunnel {
 	/* tcp: the stream reassembly buffer */
 	uint8_t *rbuf;
 	size_t rlen;
+	/* tcp listener: a new connection waits here until a frame of it
+	 * authenticates, so a stranger cannot push the peer's connection out */
+	int pend_fd;
+	uint8_t *pbuf;
+	size_t plen;
+	struct sockaddr_storage pend_peer;
+	socklen_t pend_len;
+	uint64_t auth_ok; /* frames that authenticated, ever */
 	struct tk_pkt *pkt;
 };
 
@@ -94,8 +102,12 @@ int tk_udp_path_mtu(const struct sockaddr *peer, socklen_t plen);
 
 int tk_tcp_listen(struct tk_tunnel *t, const struct sockaddr *bind, socklen_t blen);
 int tk_tcp_connect(struct tk_tunnel *t);
-/* Accepts a pending connection (replacing the current one). */
+/* Accepts a connection: the current one if there is none, else the pending
+ * one (replacing an earlier pending one). */
 int tk_tcp_accept(struct tk_tunnel *t);
+/* Reads the pending connection: promoted to current once a frame of it
+ * authenticates, closed on garbage.  0 or -errno (fatal, as tk_tcp_recv). */
+int tk_tcp_pending(struct tk_tunnel *t, int (*deliver)(struct tk_tunnel *, uint8_t *, size_t));
 int tk_tcp_send(struct tk_tunnel *t, uint8_t *frame, size_t len);
 /* Reads what is there and calls deliver for each whole frame; -errno when the
  * connection is lost or sent garbage (the caller drops it). */
