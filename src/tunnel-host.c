@@ -44,6 +44,9 @@ static int make(struct tk_ctx *ctx, struct tk_nl *nl, struct tk_tunnel_cfg *cfg,
 	cfg->req.mtu = h->mtu;
 	cfg->req.master = cfg->bridge;
 	cfg->req.up = true;
+	/* the tun ring is txqueuelen long: 500 overflows under a burst while the
+	 * loop is off the CPU, and each drop costs TCP inside a retransmit */
+	cfg->req.txqlen = 2000;
 	r = tk_dev_create(ctx, nl, &cfg->req, &names);
 	if (r)
 		return r;
