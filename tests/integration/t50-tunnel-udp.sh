@@ -12,8 +12,10 @@ tn_setup
 
 tn_start PA "$A" tunnel --listen 198.51.100.1:5000 --key "$KEY" --dev tka --addr 192.0.2.1/24
 tn_start PB "$B" tunnel --connect 198.51.100.1:5000 --key "$KEY" --dev tkb \
-	--addr 192.0.2.2/24 --keepalive 1
+	--addr 192.0.2.2/24 --keepalive 1 --route 203.0.113.0/24
 wait_for 5 tn_up "$B" tkb; t_is $? 0 "udp/v4: session up within 5 s"
+t_is "$(ip -n "$B" -j route show 203.0.113.0/24 | jq -r '.[0].dev')" tkb \
+	"--route: 203.0.113.0/24 via the device"
 t_ok "udp/v4: ping across" ip netns exec "$B" ping -c 3 -i 0.2 -W 2 192.0.2.1
 t_ok "udp/v4: 5 MiB transfer, checksum equal" tn_transfer "$A" 192.0.2.1 "$B"
 mtu=$(ip -n "$B" -j link show tkb | jq '.[0].mtu')

@@ -47,6 +47,20 @@ t_is $? 0 "connector SIGKILLed and restarted: traffic resumes within 5 s"
 t_is "$(ip -n "$B" -j link show tkb | jq -r '.[0].flags | index("UP") != null')" true \
 	"device stays up through a lost peer"
 
+# the listener gone: the connector reports the session down after 3 keepalives
+kill -TERM "$PA" "$PB"; wait "$PA" "$PB" 2>/dev/null
+ip netns exec "$B" "$TUNKIT" -j tunnel --connect 198.51.100.1:5000 --key "$KEY" --dev tkb \
+	--keepalive 1 >"$KEY.ev2" &
+PB2=$!; TN_PIDS="$TN_PIDS $PB2"
+ip netns exec "$A" "$TUNKIT" tunnel --config "$KEY.conf" &
+PA=$!; TN_PIDS="$TN_PIDS $PA"
+wait_for 5 grep -q session_up "$KEY.ev2"
+kill -STOP "$PA"
+wait_for 8 grep -q session_down "$KEY.ev2"; t_is $? 0 "keepalive: session_down after silence"
+kill -CONT "$PA"
+wait_for 8 ip netns exec "$B" ping -c 1 -W 1 192.0.2.1
+t_is $? 0 "keepalive: back after the peer wakes"
+
 # the device deleted under the running tunnel
 ip -n "$A" link del tka
 i=0; while kill -0 "$PA" 2>/dev/null && [ $i -lt 40 ]; do
