@@ -10,7 +10,11 @@
 . "$TOP_SRCDIR/tests/integration/tunnel-lib.sh"
 tn_setup
 
-stop() { kill -TERM "$PA" "$PB"; wait "$PA" "$PB"; }
+# a device left by a SIGKILLed tunnel stays (it is persistent): remove it too
+stop() {
+	kill -TERM "$PA" "$PB"; wait "$PA" "$PB"
+	ip -n "$A" link del tka 2>/dev/null; ip -n "$B" link del tkb 2>/dev/null
+}
 
 tn_start PA "$A" tunnel -t tcp --listen 198.51.100.1:5000 --key "$KEY" --dev tka \
 	--addr 192.0.2.1/24
