@@ -57,28 +57,42 @@ static int pick_mtu(const struct tk_tunnel_cfg *c, const struct tk_tunnel *t, in
 	return base - overhead(c, family);
 }
 
+/* "session_up peer=198.51.100.2:5000": the text view of an event (malloc'd). */
+static char *event_line(const json_t *ev)
+{
+	char *buf = NULL, *cell;
+	size_t size = 0;
+	const char *k;
+	json_t *v;
+	FILE *f = open_memstream(&buf, &size);
+
+	if (!f)
+		return NULL;
+	fprintf(f, "tunkit: tunnel: %s", json_string_value(json_object_get(ev, "event")));
+	json_object_foreach((json_t *)ev, k, v) {
+		if (strcmp(k, "event") && strcmp(k, "time")) {
+			cell = tk_out_cell(v);
+			fprintf(f, " %s=%s", k, cell ? cell : "-");
+			free(cell);
+		}
+	}
+	fclose(f);
+	return buf;
+}
+
+/* Events: JSON Lines on stdout with -j (the out layer's stream), else log lines on stderr. */
 static void on_event(void *arg, json_t *ev)
 {
 	struct tk_ctx *ctx = arg;
+	char *line;
 
 	if (ctx->json) {
-		json_dumpf(ev, ctx->out, JSON_COMPACT);
-		fputc('\n', ctx->out);
-		fflush(ctx->out);
+		tk_out_stream(ctx, ev, NULL);
 	} else if (!ctx->quiet) {
-		const char *k;
-		json_t *v;
-		char *cell;
-
-		fprintf(stderr, "tunkit: tunnel: %s", json_string_value(json_object_get(ev, "event")));
-		json_object_foreach(ev, k, v) {
-			if (strcmp(k, "event") && strcmp(k, "time")) {
-				cell = tk_out_cell(v);
-				fprintf(stderr, " %s=%s", k, cell);
-				free(cell);
-			}
-		}
-		fputc('\n', stderr);
+		line = event_line(ev);
+		if (line)
+			fprintf(stderr, "%s\n", line);
+		free(line);
 	}
 	json_decref(ev);
 }
