@@ -30,6 +30,13 @@ t_match "$st" '"peer":"198\.51\.100\.2:[0-9]+"' "control socket: peer endpoint"
 t_is "$(echo "$st" | jq '.rx_packets > 3 and .tx_packets > 3 and .auth_failures == 0')" \
 	true "control socket: counters"
 
+# roaming: B's source address changes; A follows it after an authenticated datagram
+ip -n "$B" addr add 198.51.100.3/32 dev vb
+ip -n "$B" route add 198.51.100.1/32 dev vb src 198.51.100.3
+wait_for 5 sh -c "$(declare -f tn_state); tn_state $A tka | grep -q 198.51.100.3"
+t_match "$(tn_state "$A" tka)" '"peer":"198\.51\.100\.3:' "roaming: the listener follows the peer"
+t_ok "roaming: ping after the move" ip netns exec "$B" ping -c 2 -i 0.2 -W 2 192.0.2.1
+
 # SIGTERM: exit 0 within 1 s; device, port and control socket gone
 kill -TERM "$PB"
 i=0; while kill -0 "$PB" 2>/dev/null && [ $i -lt 20 ]; do sleep 0.05; i=$((i + 1)); done
