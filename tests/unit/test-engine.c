@@ -6,12 +6,14 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
 
 #include "engine/noise.h"
+#include "engine/replay.h"
 
 Suite *suite_engine(void);
 
@@ -114,12 +116,140 @@ START_TEST(noise_vectors)
 }
 END_TEST
 
+/* The reference: the set of accepted counters, and the same window rule said plainly. */
+struct ref_replay {
+	uint64_t base, limit, highest;
+	bool any;
+	uint8_t seen[1 << 16];
+};
+
+static int ref_update(struct ref_replay *m, uint64_t c)
+{
+	if (c >= m->limit)
+		return -EKEYEXPIRED;
+	if (m->any && c < m->highest && m->highest - c > TK_REPLAY_WINDOW)
+		return -ESTALE;
+	if (m->seen[c - m->base])
+		return -EALREADY;
+	m->seen[c - m->base] = 1;
+	if (!m->any || c > m->highest)
+		m->highest = c;
+	m->any = true;
+	return 0;
+}
+
+/* A fast, seedable generator for the long random tests (getrandom() per call is slow). */
+static uint64_t rng_state;
+
+static void rng_seed(void)
+{
+	randombytes_buf(&rng_state, sizeof(rng_state));
+	rng_state |= 1;
+}
+
+static uint32_t rng(uint32_t bound)
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return (uint32_t)((rng_state * UINT64_C(2685821657736338717)) >> 32) % bound;
+}
+
+static uint64_t next_counter(uint64_t pos)
+{
+	uint32_t r = rng(100);
+	int64_t p = (int64_t)pos;
+
+	if (r < 50)
+		p += rng(4);
+	else if (r < 65)
+		p -= rng(9000);
+	else if (r < 75)
+		p += rng(20000);
+	else if (r < 85)
+		p -= rng(200);
+	else if (r < 90)
+		p -= TK_REPLAY_WINDOW - 2 + (int64_t)rng(5);
+	else
+		p = rng(1 << 16);
+	if (p < 0)
+		p = 0;
+	if (p >= 1 << 16)
+		p = (1 << 16) - 1 - rng(100);
+	return (uint64_t)p;
+}
+
+START_TEST(replay_against_reference)
+{
+	static struct ref_replay m;
+	static struct tk_replay w;
+	long accepted = 0;
+
+	rng_seed();
+	for (int seq = 0; seq < 1000; seq++) {
+		uint64_t pos = 0;
+
+		memset(&m, 0, sizeof(m));
+		switch (seq % 4) {
+		case 0:
+			m.base = 0;
+			break;
+		case 1:
+			m.base = ((uint64_t)rng(1u << 31) << 20) | rng(1 << 20);
+			break;
+		default:
+			m.base = UINT64_MAX - (1 << 16) - rng(1000);
+			break;
+		}
+		m.limit = seq % 4 == 3 ? m.base + 30000 : UINT64_MAX;
+		tk_replay_init(&w, m.limit);
+		for (int op = 0; op < 1000; op++) {
+			uint64_t c = m.base + (pos = next_counter(pos));
+			int want = ref_update(&m, c), chk = tk_replay_check(&w, c);
+
+			/* plain ifs: each ck_assert costs a write to Check's pipe */
+			if (chk != want || tk_replay_update(&w, c) != want)
+				ck_abort_msg("seq %d op %d counter %" PRIu64 ": want %d, check %d",
+					seq, op, c, want, chk);
+			/* a second time it is always refused */
+			if (tk_replay_update(&w, c) == 0)
+				ck_abort_msg("counter %" PRIu64 " accepted twice", c);
+			accepted += want == 0;
+		}
+	}
+	ck_assert_int_gt(accepted, 100000);
+}
+END_TEST
+
+START_TEST(replay_edges)
+{
+	struct tk_replay w;
+
+	tk_replay_init(&w, UINT64_MAX);
+	ck_assert_int_eq(tk_replay_update(&w, 0), 0);
+	ck_assert_int_eq(tk_replay_update(&w, 0), -EALREADY);
+	ck_assert_int_eq(tk_replay_update(&w, 10000), 0);
+	ck_assert_int_eq(tk_replay_check(&w, 10000 - TK_REPLAY_WINDOW), 0);
+	ck_assert_int_eq(tk_replay_check(&w, 10000 - TK_REPLAY_WINDOW - 1), -ESTALE);
+	ck_assert_int_eq(tk_replay_update(&w, UINT64_MAX - 1), 0);
+	ck_assert_int_eq(tk_replay_update(&w, UINT64_MAX), -EKEYEXPIRED);
+	ck_assert_int_eq(tk_replay_update(&w, UINT64_MAX - 2), 0);
+	ck_assert_int_eq(tk_replay_update(&w, 10000), -ESTALE);
+	ck_assert_int_ge(TK_REPLAY_WINDOW, 2048);
+}
+END_TEST
+
 Suite *suite_engine(void)
 {
 	Suite *s = suite_create("engine");
 	TCase *tc = tcase_create("noise");
 
 	tcase_add_test(tc, noise_vectors);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("replay");
+	tcase_add_test(tc, replay_edges);
+	tcase_add_test(tc, replay_against_reference);
+	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 	return s;
 }
