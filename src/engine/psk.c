@@ -84,49 +84,36 @@ uint8_t *tk_psk_seal(struct tk_psk *p, int type, uint8_t *pkt, size_t len)
 	return h;
 }
 
-/* 0 when ctr is new in the window (and marks it), -EALREADY otherwise. */
-static int window_check(struct tk_psk *p, uint64_t ctr)
-{
-	if (ctr > p->rx_top) {
-		uint64_t d = ctr - p->rx_top;
-
-		p->rx_bits = d >= 64 ? 0 : p->rx_bits << d;
-		p->rx_bits |= 1;
-		p->rx_top = ctr;
-		return 0;
-	}
-	if (p->rx_top - ctr >= 64 || (p->rx_bits >> (p->rx_top - ctr) & 1))
-		return -EALREADY;
-	p->rx_bits |= 1ULL << (p->rx_top - ctr);
-	return 0;
-}
-
 int tk_psk_open(struct tk_psk *p, uint8_t *frame, size_t len, int *type, bool *new_sender)
 {
 	uint8_t n[24];
 	uint64_t sender, ctr;
+	bool same;
 
 	*new_sender = false;
 	if (len < TK_PSK_OVERHEAD || frame[0] < TK_PSK_DATA || frame[0] > TK_PSK_HELLO ||
 	    frame[1] | frame[2] | frame[3])
 		return -EBADMSG;
+	sender = get64(frame + 4);
+	ctr = get64(frame + 12);
+	same = p->have_rx && sender == p->rx_sender;
+	/* a replay of the current stream costs no decryption */
+	if (same && tk_replay_check(&p->rx_window, ctr))
+		return -EALREADY;
 	nonce_of(frame, n);
 	if (crypto_aead_xchacha20poly1305_ietf_decrypt(frame + TK_PSK_HDR, NULL, NULL,
 						       frame + TK_PSK_HDR, len - TK_PSK_HDR, frame,
 						       TK_PSK_HDR, n, p->key))
 		return -EBADMSG;
-	sender = get64(frame + 4);
-	ctr = get64(frame + 12);
-	if (!p->have_rx || sender != p->rx_sender) {
+	if (!same) {
 		/* a new stream after authentication: the peer (re)started */
 		p->have_rx = true;
 		p->rx_sender = sender;
-		p->rx_top = ctr;
-		p->rx_bits = 1;
+		tk_replay_init(&p->rx_window, UINT64_MAX);
 		*new_sender = true;
-	} else if (window_check(p, ctr)) {
-		return -EALREADY;
 	}
+	if (tk_replay_update(&p->rx_window, ctr))
+		return -EALREADY;
 	*type = frame[0];
 	return (int)(len - TK_PSK_OVERHEAD);
 }

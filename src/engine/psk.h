@@ -6,6 +6,7 @@
  * merged; then this file goes.  Each process picks a random 64-bit sender
  * id, so (key, sender id, counter) never repeats a nonce across restarts.
  *
+ * The replay window is engine/replay.c's (branch engine-proto).
  * Frame: type u8, 3 zero bytes, sender id u64 BE, counter u64 BE (the AD),
  * then XChaCha20-Poly1305 ciphertext and 16-byte tag.  Pure code, no I/O
  * except tk_psk_read.  Nothing here prints.
@@ -17,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "engine/replay.h"
+
 #define TK_PSK_HDR 20
 #define TK_PSK_TAG 16
 #define TK_PSK_OVERHEAD (TK_PSK_HDR + TK_PSK_TAG)
@@ -27,9 +30,10 @@ struct tk_psk {
 	uint8_t key[32];
 	uint64_t sender; /* ours, random per process */
 	uint64_t tx_ctr;
-	/* the peer's stream we accept: sender id and a 64-packet replay window */
+	/* the peer's stream we accept: its sender id and replay window */
 	bool have_rx;
-	uint64_t rx_sender, rx_top, rx_bits;
+	uint64_t rx_sender;
+	struct tk_replay rx_window;
 };
 
 /*
