@@ -74,8 +74,9 @@ while off + 16 <= len(d):
     s.sendto(p[14 + ihl + 8:], ("198.51.100.1", 5000)); n += 1
 print(n)' "$KEY.pcap")
 sleep 0.5
-t_is "$([ "$sent" -ge 5 ] && echo yes)" yes "replay: replayed $sent captured datagrams"
+t_is "$([ "$sent" -ge 3 ] && echo yes)" yes "replay: replayed $sent captured datagrams (at least 3)"
 t_is "$(rx_of "$A" tka)" "$before" "replay: 0 delivered"
-t_is "$(tn_state "$A" tka | jq '.replays_dropped >= 5')" true "replay: counted"
+t_is "$(tn_state "$A" tka | jq --argjson n "$sent" '.replays_dropped >= $n')" true \
+	"replay: every one counted as a replay"
 t_is "$(tn_state "$A" tka | jq -r .peer)" "$peer" "replay: the peer's address did not move"
 t_done
