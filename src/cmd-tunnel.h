@@ -37,7 +37,7 @@ void tk_tunnel_cfg_free(struct tk_tunnel_cfg *cfg);
 struct tk_tunnel_host {
 	char dev[IF_NAMESIZE];
 	int ifindex;
-	bool created, nat_on;
+	bool created, nat_on, enslaved;
 	char fwd_was; /* ip_forward before --nat: '0', '1', 0 unknown */
 	int mtu;
 };

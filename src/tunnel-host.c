@@ -32,6 +32,28 @@ static int check_existing(struct tk_ctx *ctx, const struct tk_tunnel_cfg *cfg,
 	return 0;
 }
 
+/* An existing tap joins --bridge for the tunnel's life; 0 or exit status. */
+static int enslave(struct tk_ctx *ctx, struct tk_nl *nl, struct tk_tunnel_host *h, int ifindex,
+		   const char *bridge)
+{
+	struct tk_link_change c;
+	struct tk_link br;
+	int r;
+
+	r = tk_nl_link_get(nl, bridge, &br);
+	if (r == -ENODEV || (!r && strcmp(br.kind, "bridge")))
+		return tk_fail(ctx, bridge, "no such bridge");
+	if (r)
+		return tk_err(ctx, r, bridge);
+	tk_nl_link_change_init(&c);
+	c.master = br.ifindex;
+	r = tk_nl_link_set(nl, ifindex, &c);
+	if (r)
+		return tk_err(ctx, r, h->dev);
+	h->enslaved = true;
+	return 0;
+}
+
 /* Creates the device; 0 or exit status. */
 static int make(struct tk_ctx *ctx, struct tk_nl *nl, struct tk_tunnel_cfg *cfg,
 		struct tk_tunnel_host *h, const char *name)
@@ -72,6 +94,8 @@ int tk_tunnel_dev_open(struct tk_ctx *ctx, struct tk_tunnel_cfg *cfg, struct tk_
 	if (!r) {
 		r = check_existing(ctx, cfg, &l);
 		snprintf(h->dev, sizeof(h->dev), "%s", cfg->dev);
+		if (!r && cfg->bridge && !l.master)
+			r = enslave(ctx, nl, h, l.ifindex, cfg->bridge);
 	} else if (r == -ENODEV) {
 		r = make(ctx, nl, cfg, h, name);
 	} else {
@@ -212,8 +236,20 @@ void tk_tunnel_dev_close(struct tk_ctx *ctx, const struct tk_tunnel_cfg *cfg,
 	struct tk_nl *nl;
 	struct tk_link l;
 
-	if (!h->created || cfg->persist || tk_nl_open(&nl))
+	if (tk_nl_open(&nl))
 		return;
+	/* an existing device leaves the bridge it joined for the tunnel */
+	if (h->enslaved && !tk_nl_link_get(nl, h->dev, &l) && l.ifindex == h->ifindex) {
+		struct tk_link_change c;
+
+		tk_nl_link_change_init(&c);
+		c.master = 0;
+		tk_nl_link_set(nl, l.ifindex, &c);
+	}
+	if (!h->created || cfg->persist) {
+		tk_nl_close(nl);
+		return;
+	}
 	/* only a tun/tap of that name: the device may have been replaced meanwhile */
 	if (!tk_nl_link_get(nl, h->dev, &l) && l.is_tun && l.ifindex == h->ifindex)
 		tk_nl_link_del(nl, l.ifindex);

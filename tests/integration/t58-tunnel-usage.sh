@@ -34,4 +34,13 @@ printf 'listen = 5000\nbogus = 1\n' >"$KEY.conf"
 bad 2 "$KEY.conf:2: unknown key \"bogus\"" "config: unknown key" --config "$KEY.conf" \
 	--key "$KEY"
 t_is "$(link_snapshot)" "$snap" "nothing changed"
+
+# an existing tap joins --bridge for the tunnel's life, and leaves it at exit
+ip tuntap add dev tp1 mode tap
+"$TUNKIT" tunnel --listen 5001 -m tap --dev tp1 --bridge br0 --key "$KEY" 2>/dev/null &
+pid=$!
+wait_for 5 sh -c "ip -j link show tp1 | jq -e '.[0].master == \"br0\"'"
+t_is $? 0 "existing tap: joined br0"
+kill -TERM $pid; wait $pid; t_is $? 0 "existing tap: SIGTERM exit 0"
+t_is "$(ip -j link show tp1 | jq -r '.[0].master // "none"')" none "existing tap: left br0, kept"
 t_done
