@@ -15,11 +15,13 @@ const struct tk_cmd *const tk_cmds[] = {
 	&tk_cmd_create,
 	&tk_cmd_delete,
 	&tk_cmd_dump,
+	&tk_cmd_genkey,
 	&tk_cmd_help,
 	&tk_cmd_monitor,
 	&tk_cmd_shell,
 	&tk_cmd_show,
 	&tk_cmd_stats,
+	&tk_cmd_tunnel,
 	&tk_cmd_version,
 	NULL,
 };

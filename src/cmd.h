@@ -78,11 +78,13 @@ extern const struct tk_cmd tk_cmd_complete;
 extern const struct tk_cmd tk_cmd_create;
 extern const struct tk_cmd tk_cmd_delete;
 extern const struct tk_cmd tk_cmd_dump;
+extern const struct tk_cmd tk_cmd_genkey;
 extern const struct tk_cmd tk_cmd_help;
 extern const struct tk_cmd tk_cmd_monitor;
 extern const struct tk_cmd tk_cmd_shell;
 extern const struct tk_cmd tk_cmd_show;
 extern const struct tk_cmd tk_cmd_stats;
+extern const struct tk_cmd tk_cmd_tunnel;
 extern const struct tk_cmd tk_cmd_version;
 
 #endif

@@ -150,4 +150,8 @@ int tk_nl_fd(struct tk_nl *nl);
 int tk_nl_monitor_read(struct tk_nl *nl, int (*fn)(const struct tk_nl_event *ev, void *arg),
 		       void *arg);
 
+/* A route to dst/prefixlen through ifindex (main table, link scope); 0 or -errno. */
+int tk_nl_route_add(struct tk_nl *nl, int family, const uint8_t *dst, int prefixlen, int ifindex);
+int tk_nl_route_del(struct tk_nl *nl, int family, const uint8_t *dst, int prefixlen, int ifindex);
+
 #endif

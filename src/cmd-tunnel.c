@@ -1,0 +1,318 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * tunkit tunnel: carry a tun or tap device to a peer over UDP or TCP,
+ * encrypted, in the foreground until SIGINT/SIGTERM.  This file checks the
+ * settings, sets up the host (tunnel-host.c), runs the engine (engine/) and
+ * undoes what it made at exit, whatever the way out.
+ */
+#include <errno.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include "cmd-tunnel.h"
+#include "engine/sockaddr.h"
+#include "err.h"
+#include "out.h"
+
+#define CTL_DIR "/run/tunkit"
+
+static int check(struct tk_ctx *ctx, const struct tk_tunnel_cfg *c)
+{
+	if (!c->listen == !c->connect)
+		return tk_usage(ctx, "give one of --listen and --connect");
+	if (!c->key)
+		return tk_usage(ctx, "--key FILE is required (make one with \"tunkit genkey\")");
+	if (c->bridge && !c->tap)
+		return tk_usage(ctx, "--bridge needs --mode tap");
+	if (c->req.has_peer && !c->req.naddrs)
+		return tk_usage(ctx, "--peer-addr needs --addr");
+	return 0;
+}
+
+/* Frame overhead on the wire below the device MTU. */
+static int overhead(const struct tk_tunnel_cfg *c, int family)
+{
+	return (family == AF_INET6 ? 40 : 20) + (c->transport == TK_TR_UDP ? 8 : 32) +
+	       TK_PSK_OVERHEAD + (c->tap ? 14 : 0);
+}
+
+static int pick_mtu(const struct tk_tunnel_cfg *c, const struct tk_tunnel *t, int family)
+{
+	int base = 1500;
+
+	if (c->has_mtu)
+		return (int)c->mtu;
+	if (!t->listen) {
+		int m = tk_udp_path_mtu((const struct sockaddr *)&t->peer, t->peer_len);
+
+		if (m > 0)
+			base = m;
+	}
+	return base - overhead(c, family);
+}
+
+/* "session_up peer=198.51.100.2:5000": the text view of an event (malloc'd). */
+static char *event_line(const json_t *ev)
+{
+	char *buf = NULL, *cell;
+	size_t size = 0;
+	const char *k;
+	json_t *v;
+	FILE *f = open_memstream(&buf, &size);
+
+	if (!f)
+		return NULL;
+	fprintf(f, "tunkit: tunnel: %s", json_string_value(json_object_get(ev, "event")));
+	json_object_foreach((json_t *)ev, k, v) {
+		if (strcmp(k, "event") && strcmp(k, "time")) {
+			cell = tk_out_cell(v);
+			fprintf(f, " %s=%s", k, cell ? cell : "-");
+			free(cell);
+		}
+	}
+	fclose(f);
+	return buf;
+}
+
+/* Events: JSON Lines on stdout with -j (the out layer's stream), else log lines on stderr. */
+static void on_event(void *arg, json_t *ev)
+{
+	struct tk_ctx *ctx = arg;
+	char *line;
+
+	if (ctx->json) {
+		tk_out_stream(ctx, ev, NULL);
+	} else if (!ctx->quiet) {
+		line = event_line(ev);
+		if (line)
+			fprintf(stderr, "%s\n", line);
+		free(line);
+	}
+	json_decref(ev);
+}
+
+static void dry_run(struct tk_ctx *ctx, const struct tk_tunnel_cfg *c, int mtu)
+{
+	const char *dev = c->dev ? c->dev : c->tap ? "tktap0" : "tktun0";
+	char a[INET6_ADDRSTRLEN], script[1024];
+	FILE *f = ctx->out;
+
+	fprintf(f, "ip tuntap add dev %s mode %s\n", dev, c->tap ? "tap" : "tun");
+	fprintf(f, "ip link set dev %s mtu %d%s%s up\n", dev, mtu, c->bridge ? " master " : "",
+		c->bridge ? c->bridge : "");
+	for (size_t i = 0; i < c->req.naddrs; i++) {
+		const struct tk_cidr *x = &c->req.addrs[i];
+
+		inet_ntop(x->family, x->addr, a, sizeof(a));
+		fprintf(f, "ip addr add %s/%d dev %s\n", a,
+			x->prefixlen >= 0 ? x->prefixlen : x->family == AF_INET ? 32 : 128, dev);
+	}
+	for (size_t i = 0; i < c->nroutes; i++) {
+		const struct tk_cidr *x = &c->routes[i];
+
+		inet_ntop(x->family, x->addr, a, sizeof(a));
+		fprintf(f, "ip route add %s/%d dev %s\n", a,
+			x->prefixlen >= 0 ? x->prefixlen : x->family == AF_INET ? 32 : 128, dev);
+	}
+	if (c->nat) {
+		tk_tunnel_nat_script(script, sizeof(script), dev);
+		fprintf(f, "sysctl -w net.ipv4.ip_forward=1\nnft -f - <<'EOF'\n%sEOF\n", script);
+	}
+}
+
+/* The underlay endpoint and the key; 0 or exit status. */
+static int prepare(struct tk_ctx *ctx, const struct tk_tunnel_cfg *c, struct tk_tunnel *t,
+		   struct sockaddr_storage *bind_to, socklen_t *blen)
+{
+	const char *ep = c->listen ? c->listen : c->connect;
+	uint8_t key[32];
+	int r;
+
+	t->listen = c->listen != NULL;
+	t->transport = c->transport;
+	t->keepalive = c->keepalive;
+	t->key_path = c->key;
+	r = t->listen ? tk_sockaddr_parse(ep, true, bind_to, blen)
+		      : tk_sockaddr_parse(ep, false, &t->peer, &t->peer_len);
+	if (r == -EINVAL)
+		return tk_usage(ctx, "endpoint \"%s\": expected %s", ep,
+				t->listen ? "[ADDR:]PORT" : "HOST:PORT");
+	if (r)
+		return tk_fail(ctx, ep, "cannot resolve the host");
+	if (sodium_init() < 0)
+		return tk_fail(ctx, "libsodium", "initialisation failed");
+	r = tk_psk_read(c->key, key);
+	if (r == -EKEYREJECTED)
+		return tk_fail(ctx, c->key, "readable by group or others (chmod 600 it)");
+	if (r == -EINVAL)
+		return tk_fail(ctx, c->key, "not a key (make one with \"tunkit genkey\")");
+	if (r)
+		return tk_err(ctx, r, c->key);
+	tk_psk_init(&t->psk, key);
+	sodium_memzero(key, sizeof(key));
+	return 0;
+}
+
+static int open_underlay(struct tk_ctx *ctx, struct tk_tunnel *t,
+			 const struct sockaddr_storage *b, socklen_t blen)
+{
+	int r;
+
+	if (t->transport == TK_TR_UDP)
+		r = tk_udp_open(t, (const struct sockaddr *)b, blen);
+	else if (t->listen)
+		r = tk_tcp_listen(t, (const struct sockaddr *)b, blen);
+	else
+		r = 0; /* the loop's tick connects, and reconnects */
+	return r ? tk_err(ctx, r, t->listen ? "listen" : "socket") : 0;
+}
+
+/*
+ * The control socket's path: /run is shared by all network namespaces, so a
+ * tunnel outside the initial one puts its socket in a directory named after
+ * its namespace (the name `ip netns` gave it, else net-INODE).
+ */
+static void ctl_path(char *buf, size_t size, const char *dev)
+{
+	struct stat self, init, st;
+	char sub[300] = "", p[300];
+	struct dirent *d;
+	DIR *dir;
+
+	if (stat("/proc/self/ns/net", &self) < 0)
+		self.st_ino = 0;
+	/* PID 1's namespace may be hidden from us: then only a named namespace counts */
+	if (self.st_ino && stat("/proc/1/ns/net", &init) == 0 && self.st_ino != init.st_ino)
+		snprintf(sub, sizeof(sub), "net-%lu/", (unsigned long)self.st_ino);
+	dir = self.st_ino ? opendir("/run/netns") : NULL;
+	while (dir && (d = readdir(dir))) {
+		snprintf(p, sizeof(p), "/run/netns/%s", d->d_name);
+		if (d->d_name[0] != '.' && !stat(p, &st) && st.st_ino == self.st_ino) {
+			snprintf(sub, sizeof(sub), "%s/", d->d_name);
+			break;
+		}
+	}
+	if (dir)
+		closedir(dir);
+	mkdir(CTL_DIR, 0755);
+	snprintf(buf, size, CTL_DIR "/%s%s.sock", sub, dev);
+}
+
+/* Host set-up after the device: routes, NAT, control socket; 0 or exit status. */
+static int host_up(struct tk_ctx *ctx, const struct tk_tunnel_cfg *c, struct tk_tunnel *t,
+		   struct tk_tunnel_host *h, char *ctl, size_t ctlsize)
+{
+	int r;
+
+	r = tk_tunnel_routes(ctx, c, h);
+	if (!r)
+		r = tk_tunnel_nat_on(ctx, c, h);
+	if (r)
+		return r;
+	ctl_path(ctl, ctlsize, h->dev);
+	t->ctl_path = ctl;
+	r = tk_ctl_open(t);
+	return r ? tk_err(ctx, r, ctl) : 0;
+}
+
+static int tunnel(struct tk_ctx *ctx, struct tk_tunnel_cfg *c, struct tk_tunnel *t)
+{
+	struct tk_tunnel_host h = { .ifindex = 0 };
+	struct sockaddr_storage b;
+	socklen_t blen = 0;
+	char ctl[400];
+	int r, fam;
+
+	r = prepare(ctx, c, t, &b, &blen);
+	if (r)
+		return r;
+	fam = t->listen ? b.ss_family : t->peer.ss_family;
+	h.mtu = pick_mtu(c, t, fam);
+	if (c->dry_run) {
+		dry_run(ctx, c, h.mtu);
+		return 0;
+	}
+	r = open_underlay(ctx, t, &b, blen);
+	if (r)
+		return r;
+	t->tun_fd = tk_tunnel_dev_open(ctx, c, &h, fam);
+	if (t->tun_fd < 0) {
+		r = -t->tun_fd;
+		t->tun_fd = -1;
+		return r;
+	}
+	r = host_up(ctx, c, t, &h, ctl, sizeof(ctl));
+	if (!r) {
+		tk_tunnel_event(t, "started", json_pack("{s:s,s:i,s:s}", "dev", h.dev, "mtu", h.mtu,
+						       "endpoint", c->listen ? c->listen : c->connect));
+		r = tk_loop_run(t);
+		if (r == -EBADFD || r == -EIO || r == -ENXIO)
+			r = tk_fail(ctx, h.dev, "the device was deleted under the tunnel");
+		else if (r)
+			r = tk_err(ctx, r, h.dev);
+	}
+	tk_tunnel_close(t);
+	if (t->ctl_path) {
+		/* the namespace's directory goes with its last socket (fails when in use) */
+		char *slash = strrchr(ctl, '/');
+
+		*slash = '\0';
+		if (strcmp(ctl, CTL_DIR))
+			rmdir(ctl);
+	}
+	tk_tunnel_nat_off(ctx, &h);
+	tk_tunnel_dev_close(ctx, c, &h);
+	return r;
+}
+
+static int run(struct tk_ctx *ctx, int argc, char **argv)
+{
+	struct tk_tunnel_cfg cfg;
+	struct tk_tunnel *t;
+	int first, r;
+
+	memset(&cfg, 0, sizeof(cfg));
+	tk_dev_req_init(&cfg.req);
+	r = tk_opt_parse(ctx, &tk_cmd_tunnel, argc, argv, tk_tunnel_opt, &cfg, &first);
+	if (!r)
+		r = check(ctx, &cfg);
+	if (r) {
+		tk_tunnel_cfg_free(&cfg);
+		return r == TK_OPT_HELP ? 0 : r;
+	}
+	t = calloc(1, sizeof(*t));
+	if (t)
+		tk_tunnel_init(t);
+	if (t)
+		t->pkt = malloc(sizeof(*t->pkt));
+	if (!t || !t->pkt) {
+		r = tk_err(ctx, -ENOMEM, NULL);
+	} else {
+		t->event = on_event;
+		t->event_arg = ctx;
+		r = tunnel(ctx, &cfg, t);
+	}
+	if (t) {
+		sodium_memzero(&t->psk, sizeof(t->psk));
+		free(t->pkt);
+	}
+	free(t);
+	tk_tunnel_cfg_free(&cfg);
+	return r;
+}
+
+const struct tk_cmd tk_cmd_tunnel = {
+	.name = "tunnel",
+	.summary = "carry a tun/tap device to a peer over UDP or TCP, encrypted",
+	.synopsis = "",
+	.opts = tk_tunnel_opts,
+	.min_args = 0,
+	.max_args = 0,
+	.run = run,
+};

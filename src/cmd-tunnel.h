@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Shared by cmd-tunnel.c (running the tunnel), tunnel-conf.c (options and
+ * --config files) and tunnel-host.c (device, routes, NAT): the settings of
+ * one `tunkit tunnel` as parsed from the command line and config file.
+ */
+#ifndef TK_CMD_TUNNEL_H
+#define TK_CMD_TUNNEL_H
+
+#include "dev.h"
+#include "engine/tunnel.h"
+
+#define TK_TUN_MAX_ROUTES 32
+
+struct tk_tunnel_cfg {
+	const char *listen, *connect, *dev, *key, *config, *bridge;
+	enum tk_transport transport;
+	bool tap, persist, nat, dry_run, has_mtu;
+	unsigned mtu, keepalive;
+	struct tk_dev_req req; /* addresses, peer address */
+	struct tk_cidr routes[TK_TUN_MAX_ROUTES];
+	size_t nroutes;
+	char *strings[64]; /* values read from --config, owned */
+	size_t nstrings;
+};
+
+extern const struct tk_opt tk_tunnel_opts[];
+
+/* The tk_opt_parse callback of `tunnel`: 0 or 2 after a usage message. */
+int tk_tunnel_opt(struct tk_ctx *ctx, void *st, int idx, const char *arg);
+/* Reads --config FILE (key = value lines, same names as the options) into cfg;
+ * command-line options given after --config win.  0, or the exit status. */
+int tk_tunnel_conf_read(struct tk_ctx *ctx, struct tk_tunnel_cfg *cfg, const char *path);
+void tk_tunnel_cfg_free(struct tk_tunnel_cfg *cfg);
+
+/* The host side: what the tunnel made, to undo at exit. */
+struct tk_tunnel_host {
+	char dev[IF_NAMESIZE];
+	int ifindex;
+	bool created, nat_on, enslaved;
+	char fwd_was; /* ip_forward before --nat: '0', '1', 0 unknown */
+	int mtu;
+};
+
+/* Opens or creates the device (configured, up) and attaches: returns the fd or
+ * an exit status as a negative number (-1, -2) after printing. */
+int tk_tunnel_dev_open(struct tk_ctx *ctx, struct tk_tunnel_cfg *cfg, struct tk_tunnel_host *h,
+		       int underlay_family);
+/* Adds --route routes; 0 or exit status. */
+int tk_tunnel_routes(struct tk_ctx *ctx, const struct tk_tunnel_cfg *cfg,
+		     const struct tk_tunnel_host *h);
+/* --nat: forwarding and a masquerade table; 0 or exit status.  Undone by nat_off. */
+int tk_tunnel_nat_on(struct tk_ctx *ctx, const struct tk_tunnel_cfg *cfg,
+		     struct tk_tunnel_host *h);
+/* The nft script --nat runs (and --dry-run prints) for dev. */
+void tk_tunnel_nat_script(char *buf, size_t size, const char *dev);
+void tk_tunnel_nat_off(struct tk_ctx *ctx, struct tk_tunnel_host *h);
+/* Removes a device the tunnel created (unless --persist). */
+void tk_tunnel_dev_close(struct tk_ctx *ctx, const struct tk_tunnel_cfg *cfg,
+			 struct tk_tunnel_host *h);
+
+#endif

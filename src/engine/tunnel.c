@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The tunnel's state outside the loop: set-up and tear-down of its fds,
+ * events, and the state object the control socket answers with.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/sockaddr.h"
+#include "engine/tunnel.h"
+
+double tk_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)(ts.tv_nsec / 1000) / 1e6;
+}
+
+double tk_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void tk_tunnel_init(struct tk_tunnel *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->pend_fd = t->tun_fd = t->sock_fd = t->lsock_fd = t->sig_fd = t->timer_fd = t->ctl_fd = t->ep_fd =
+		-1;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+void tk_tunnel_close(struct tk_tunnel *t)
+{
+	close_fd(&t->sock_fd);
+	close_fd(&t->pend_fd);
+	close_fd(&t->lsock_fd);
+	close_fd(&t->sig_fd);
+	close_fd(&t->timer_fd);
+	close_fd(&t->ep_fd);
+	if (t->ctl_fd >= 0 && t->ctl_path)
+		unlink(t->ctl_path);
+	close_fd(&t->ctl_fd);
+	close_fd(&t->tun_fd);
+	free(t->rbuf);
+	free(t->pbuf);
+	t->rbuf = t->pbuf = NULL;
+}
+
+void tk_tunnel_event(struct tk_tunnel *t, const char *type, json_t *more)
+{
+	json_t *ev = json_pack("{s:s,s:f}", "event", type, "time", tk_now());
+
+	if (more)
+		json_object_update(ev, more);
+	json_decref(more);
+	if (t->event)
+		t->event(t->event_arg, ev);
+	else
+		json_decref(ev);
+}
+
+static json_t *ts_or_null(double v)
+{
+	return v > 0 ? json_real(v) : json_null();
+}
+
+json_t *tk_tunnel_state(const struct tk_tunnel *t)
+{
+	double now = tk_now();
+	const struct tk_stats *s = &t->st;
+
+	return json_pack(
+		"{s:s,s:s,s:o,s:b,s:o,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "role",
+		t->listen ? "listen" : "connect", "transport",
+		t->transport == TK_TR_UDP ? "udp" : "tcp", "peer",
+		t->have_peer ? tk_sockaddr_json(&t->peer) : json_null(), "session_up",
+		t->session_up, "session_age",
+		t->session_up ? json_real(now - t->session_since) : json_null(), "last_handshake",
+		ts_or_null(t->last_handshake), "tx_packets", (json_int_t)s->tx_packets, "tx_bytes",
+		(json_int_t)s->tx_bytes, "rx_packets", (json_int_t)s->rx_packets, "rx_bytes",
+		(json_int_t)s->rx_bytes, "auth_failures", (json_int_t)s->auth_failures,
+		"replays_dropped", (json_int_t)s->replays, "keepalives_tx",
+		(json_int_t)s->keepalives_tx, "keepalives_rx", (json_int_t)s->keepalives_rx,
+		"oversize_dropped", (json_int_t)s->oversize);
+}

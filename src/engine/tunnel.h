@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The tunnel engine's state and entry points: one device fd, one underlay
+ * socket, signals, timers and the control socket, run by tk_loop_run().
+ * The engine never prints: it reports events through a callback and
+ * returns 0 or -errno.  Buffers (struct tk_pkt) keep headroom and tailroom
+ * so frames are sealed in place, and live apart from the I/O loop so
+ * batching (recvmmsg/sendmmsg, GSO/GRO) can replace packet-at-a-time later.
+ */
+#ifndef TK_ENGINE_TUNNEL_H
+#define TK_ENGINE_TUNNEL_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "engine/psk.h"
+
+#define TK_PKT_HEADROOM 64
+#define TK_PKT_MAX 65535
+#define TK_PKT_TAILROOM 64
+
+struct tk_pkt {
+	uint8_t buf[TK_PKT_HEADROOM + TK_PKT_MAX + TK_PKT_TAILROOM];
+};
+
+enum tk_transport { TK_TR_UDP, TK_TR_TCP };
+
+struct tk_stats {
+	uint64_t tx_packets, tx_bytes, rx_packets, rx_bytes;
+	uint64_t auth_failures, replays, keepalives_tx, keepalives_rx, oversize;
+};
+
+struct tk_tunnel {
+	/* configuration, set before tk_loop_run */
+	bool listen;
+	enum tk_transport transport;
+	struct sockaddr_storage peer; /* connect: the peer; listen: learnt */
+	socklen_t peer_len;
+	unsigned keepalive;	      /* seconds, 0 off */
+	const char *key_path;	      /* re-read on SIGHUP */
+	const char *ctl_path;	      /* control socket, or NULL */
+	void (*event)(void *arg, json_t *ev); /* takes the reference */
+	void *event_arg;
+
+	/* state */
+	int tun_fd, sock_fd, lsock_fd, sig_fd, timer_fd, ctl_fd, ep_fd;
+	bool have_peer, session_up;
+	struct tk_psk psk;
+	struct tk_stats st;
+	double started, session_since, last_rx, last_tx, last_handshake;
+	unsigned retry;		      /* connect side: hello backoff step */
+	double next_hello, next_reconnect;
+	unsigned log_budget;	      /* rate limit of bad-packet log lines */
+	double log_window;
+	/* tcp: the stream reassembly buffer */
+	uint8_t *rbuf;
+	size_t rlen;
+	/* tcp listener: a new connection waits here until a frame of it
+	 * authenticates, so a stranger cannot push the peer's connection out */
+	int pend_fd;
+	uint8_t *pbuf;
+	size_t plen;
+	struct sockaddr_storage pend_peer;
+	socklen_t pend_len;
+	uint64_t auth_ok; /* frames that authenticated, ever */
+	struct tk_pkt *pkt;
+};
+
+/* Now in seconds (CLOCK_REALTIME with microseconds) and on the monotonic clock. */
+double tk_now(void);
+double tk_mono(void);
+
+/* Prepares fds to -1 and the counters; call before anything else. */
+void tk_tunnel_init(struct tk_tunnel *t);
+/* Closes what is open and removes the control socket. */
+void tk_tunnel_close(struct tk_tunnel *t);
+
+/*
+ * Runs until SIGINT/SIGTERM (returns 0) or a fatal error: -EBADFD/-EIO when
+ * the device went away, other -errno from the kernel.  tun_fd and the
+ * socket (tk_udp_open / tk_tcp_open) are set up before.
+ */
+int tk_loop_run(struct tk_tunnel *t);
+
+/* Emits {"event": type, "time": now, ...more} through t->event. */
+void tk_tunnel_event(struct tk_tunnel *t, const char *type, json_t *more);
+
+/* The state as the control socket answers it (new object). */
+json_t *tk_tunnel_state(const struct tk_tunnel *t);
+
+/* Underlay transports.  bind is for --listen, peer for --connect. */
+int tk_udp_open(struct tk_tunnel *t, const struct sockaddr *bind, socklen_t blen);
+int tk_udp_send(struct tk_tunnel *t, const uint8_t *frame, size_t len);
+/* Reads one datagram into buf; returns its length, -EAGAIN, or -errno. */
+int tk_udp_recv(struct tk_tunnel *t, uint8_t *buf, size_t size, struct sockaddr_storage *from,
+		socklen_t *flen);
+/* The path MTU toward the peer (route or device), or -errno. */
+int tk_udp_path_mtu(const struct sockaddr *peer, socklen_t plen);
+
+int tk_tcp_listen(struct tk_tunnel *t, const struct sockaddr *bind, socklen_t blen);
+int tk_tcp_connect(struct tk_tunnel *t);
+/* Accepts a connection: the current one if there is none, else the pending
+ * one (replacing an earlier pending one). */
+int tk_tcp_accept(struct tk_tunnel *t);
+/* Reads the pending connection: promoted to current once a frame of it
+ * authenticates, closed on garbage.  0 or -errno (fatal, as tk_tcp_recv). */
+int tk_tcp_pending(struct tk_tunnel *t, int (*deliver)(struct tk_tunnel *, uint8_t *, size_t));
+int tk_tcp_send(struct tk_tunnel *t, uint8_t *frame, size_t len);
+/* Reads what is there and calls deliver for each whole frame; -errno when the
+ * connection is lost or sent garbage (the caller drops it). */
+int tk_tcp_recv(struct tk_tunnel *t, int (*deliver)(struct tk_tunnel *, uint8_t *, size_t));
+void tk_tcp_drop(struct tk_tunnel *t);
+
+/* Control socket: create at ctl_path, answer one connection. */
+int tk_ctl_open(struct tk_tunnel *t);
+void tk_ctl_answer(struct tk_tunnel *t);
+
+#endif

@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The options of `tunkit tunnel`, and --config files: "key = value" lines
+ * with the long option names as keys ("# comments", blank lines, flags as
+ * "persist = yes").  One parser serves both, so they cannot disagree.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd-tunnel.h"
+#include "err.h"
+#include "opt.h"
+
+enum { O_LISTEN, O_CONNECT, O_TRANSPORT, O_MODE, O_DEV, O_PERSIST, O_ADDR, O_PEER, O_ROUTE,
+       O_BRIDGE, O_MTU, O_KEEPALIVE, O_KEY, O_CONFIG, O_NAT, O_DRY };
+
+const struct tk_opt tk_tunnel_opts[] = {
+	[O_LISTEN] = { "listen", 'l', TK_ARG_REQ, "[ADDR:]PORT", NULL, "serve on this port" },
+	[O_CONNECT] = { "connect", 'c', TK_ARG_REQ, "HOST:PORT", NULL, "connect to a peer" },
+	[O_TRANSPORT] = { "transport", 't', TK_ARG_REQ, "PROTO", "udp tcp",
+			  "udp (the default) or tcp" },
+	[O_MODE] = { "mode", 'm', TK_ARG_REQ, "MODE", "tun tap", "tun (the default) or tap" },
+	[O_DEV] = { "dev", 'd', TK_ARG_REQ, "NAME", "@tuntap",
+		    "use this device (created when missing)" },
+	[O_PERSIST] = { "persist", 0, TK_ARG_NONE, NULL, NULL,
+			"keep a device the tunnel created at exit" },
+	[O_ADDR] = { "addr", 'a', TK_ARG_REQ, "CIDR", NULL, "address of a new device (repeatable)" },
+	[O_PEER] = { "peer-addr", 0, TK_ARG_REQ, "ADDR", NULL, "point-to-point peer address" },
+	[O_ROUTE] = { "route", 'r', TK_ARG_REQ, "CIDR", NULL, "route via the device (repeatable)" },
+	[O_BRIDGE] = { "bridge", 'b', TK_ARG_REQ, "BRIDGE", "@bridge", "tap: attach to a bridge" },
+	[O_MTU] = { "mtu", 0, TK_ARG_REQ, "N", NULL, "device MTU (default: underlay minus overhead)" },
+	[O_KEEPALIVE] = { "keepalive", 'k', TK_ARG_REQ, "SEC", NULL, "send keepalives" },
+	[O_KEY] = { "key", 'K', TK_ARG_REQ, "FILE", "@file", "the key file (tunkit genkey)" },
+	[O_CONFIG] = { "config", 'C', TK_ARG_REQ, "FILE", "@file", "read settings from FILE" },
+	[O_NAT] = { "nat", 0, TK_ARG_NONE, NULL, NULL, "forward and masquerade the peer's traffic" },
+	[O_DRY] = { "dry-run", 'n', TK_ARG_NONE, NULL, NULL,
+		    "print the host commands instead of running the tunnel" },
+	{ NULL },
+};
+
+static int cidr(struct tk_ctx *ctx, const char *what, const char *arg, struct tk_cidr *c,
+		size_t *n, size_t max)
+{
+	if (*n == max)
+		return tk_usage(ctx, "at most %zu %ss", max, what);
+	if (tk_parse_cidr(arg, &c[*n]))
+		return tk_usage(ctx, "%s \"%s\": expected ADDR[/PREFIX]", what, arg);
+	(*n)++;
+	return 0;
+}
+
+static int num(struct tk_ctx *ctx, const char *what, const char *arg, uint32_t lo, uint32_t hi,
+	       unsigned *out)
+{
+	uint32_t v;
+
+	if (tk_parse_u32(arg, lo, hi, &v))
+		return tk_usage(ctx, "%s \"%s\": expected %u to %u", what, arg, lo, hi);
+	*out = v;
+	return 0;
+}
+
+int tk_tunnel_opt(struct tk_ctx *ctx, void *st, int idx, const char *arg)
+{
+	struct tk_tunnel_cfg *c = st;
+
+	switch (idx) {
+	case O_LISTEN: c->listen = arg; return 0;
+	case O_CONNECT: c->connect = arg; return 0;
+	case O_TRANSPORT:
+		if (strcmp(arg, "udp") && strcmp(arg, "tcp"))
+			return tk_usage(ctx, "transport \"%s\": expected udp or tcp", arg);
+		c->transport = strcmp(arg, "udp") ? TK_TR_TCP : TK_TR_UDP;
+		return 0;
+	case O_MODE:
+		if (strcmp(arg, "tun") && strcmp(arg, "tap"))
+			return tk_usage(ctx, "mode \"%s\": expected tun or tap", arg);
+		c->tap = !strcmp(arg, "tap");
+		return 0;
+	case O_DEV: c->dev = arg; return 0;
+	case O_PERSIST: c->persist = true; return 0;
+	case O_ADDR:
+		return cidr(ctx, "address", arg, c->req.addrs, &c->req.naddrs, TK_DEV_MAX_ADDRS);
+	case O_PEER:
+		if (tk_parse_cidr(arg, &c->req.peer) || c->req.peer.prefixlen >= 0)
+			return tk_usage(ctx, "peer address \"%s\": expected an address", arg);
+		c->req.has_peer = true;
+		return 0;
+	case O_ROUTE: return cidr(ctx, "route", arg, c->routes, &c->nroutes, TK_TUN_MAX_ROUTES);
+	case O_BRIDGE: c->bridge = arg; return 0;
+	case O_MTU:
+		c->has_mtu = true;
+		return num(ctx, "mtu", arg, 576, 65000, &c->mtu);
+	case O_KEEPALIVE: return num(ctx, "keepalive", arg, 1, 3600, &c->keepalive);
+	case O_KEY: c->key = arg; return 0;
+	case O_CONFIG: return tk_tunnel_conf_read(ctx, c, arg);
+	case O_NAT: c->nat = true; return 0;
+	case O_DRY: c->dry_run = true; return 0;
+	}
+	return 0;
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+		*--e = '\0';
+	return s;
+}
+
+/* One "key = value" line; 0 or 2. */
+static int conf_line(struct tk_ctx *ctx, struct tk_tunnel_cfg *c, const char *path, int lineno,
+		     char *line)
+{
+	char *eq = strchr(line, '='), *k, *v;
+	int idx;
+	bool on;
+
+	if (!eq)
+		return tk_usage(ctx, "%s:%d: expected key = value", path, lineno);
+	*eq = '\0';
+	k = trim(line);
+	v = trim(eq + 1);
+	idx = tk_opt_index(&tk_cmd_tunnel, k);
+	if (idx < 0 || idx == O_CONFIG)
+		return tk_usage(ctx, "%s:%d: unknown key \"%s\"", path, lineno, k);
+	if (tk_tunnel_opts[idx].arg == TK_ARG_NONE) {
+		if (tk_parse_bool(v, &on))
+			return tk_usage(ctx, "%s:%d: \"%s\": expected yes or no", path, lineno, v);
+		return on ? tk_tunnel_opt(ctx, c, idx, NULL) : 0;
+	}
+	if (c->nstrings == sizeof(c->strings) / sizeof(c->strings[0]))
+		return tk_usage(ctx, "%s: too many lines", path);
+	c->strings[c->nstrings] = strdup(v);
+	return tk_tunnel_opt(ctx, c, idx, c->strings[c->nstrings++]);
+}
+
+int tk_tunnel_conf_read(struct tk_ctx *ctx, struct tk_tunnel_cfg *c, const char *path)
+{
+	char line[1024], *s;
+	int lineno = 0, r = 0;
+	FILE *f;
+
+	if (c->config)
+		return tk_usage(ctx, "--config given twice");
+	c->config = path;
+	f = fopen(path, "re");
+	if (!f) {
+		tk_err(ctx, -errno, path);
+		return 2;
+	}
+	while (!r && fgets(line, sizeof(line), f)) {
+		lineno++;
+		s = trim(line);
+		if (*s && *s != '#')
+			r = conf_line(ctx, c, path, lineno, s);
+	}
+	fclose(f);
+	return r;
+}
+
+void tk_tunnel_cfg_free(struct tk_tunnel_cfg *c)
+{
+	for (size_t i = 0; i < c->nstrings; i++)
+		free(c->strings[i]);
+	c->nstrings = 0;
+}

@@ -1,0 +1,61 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# tunnel over UDP, tun mode, IPv4 and IPv6 underlay: ping, a checksummed
+# 5 MiB transfer, the derived MTU (exactly passes, one byte more does not),
+# the control socket, and a clean SIGTERM exit.
+#
+#   A: tka (192.0.2.1) --listen        B: tkb (192.0.2.2) --connect
+#      va 198.51.100.1 / 2001:db8:1::1 ===veth=== vb 198.51.100.2 / 2001:db8:1::2
+. "$TOP_SRCDIR/tests/integration/lib.sh"
+. "$TOP_SRCDIR/tests/integration/tunnel-lib.sh"
+tn_setup
+
+tn_start PA "$A" tunnel --listen 198.51.100.1:5000 --key "$KEY" --dev tka --addr 192.0.2.1/24
+tn_start PB "$B" tunnel --connect 198.51.100.1:5000 --key "$KEY" --dev tkb \
+	--addr 192.0.2.2/24 --keepalive 1 --route 203.0.113.0/24
+wait_for 5 tn_up "$B" tkb; t_is $? 0 "udp/v4: session up within 5 s"
+t_is "$(ip -n "$B" -j route show 203.0.113.0/24 | jq -r '.[0].dev')" tkb \
+	"--route: 203.0.113.0/24 via the device"
+t_ok "udp/v4: ping across" ip netns exec "$B" ping -c 3 -i 0.2 -W 2 192.0.2.1
+t_ok "udp/v4: 5 MiB transfer, checksum equal" tn_transfer "$A" 192.0.2.1 "$B"
+mtu=$(ip -n "$B" -j link show tkb | jq '.[0].mtu')
+t_is "$mtu" 1436 "udp/v4: MTU derived: 1500 - 20 - 8 - 36"
+t_ok "udp/v4: ping -M do at the MTU passes" \
+	ip netns exec "$B" ping -c 1 -W 2 -M do -s $((mtu - 28)) 192.0.2.1
+t_status 1 "udp/v4: one byte more fails" \
+	ip netns exec "$B" ping -c 1 -W 2 -M do -s $((mtu - 27)) 192.0.2.1
+t_match "$(t_stdout; t_stderr)" "message too long" "udp/v4: ... with message too long"
+st=$(tn_state "$A" tka)
+t_match "$st" '"peer":"198\.51\.100\.2:[0-9]+"' "control socket: peer endpoint"
+t_is "$(echo "$st" | jq '.rx_packets > 3 and .tx_packets > 3 and .auth_failures == 0')" \
+	true "control socket: counters"
+
+# roaming: B's source address changes; A follows it after an authenticated datagram
+ip -n "$B" addr add 198.51.100.3/32 dev vb
+ip -n "$B" route add 198.51.100.1/32 dev vb src 198.51.100.3
+wait_for 5 sh -c "$(declare -f tn_state); tn_state $A tka | grep -q 198.51.100.3"
+t_match "$(tn_state "$A" tka)" '"peer":"198\.51\.100\.3:' "roaming: the listener follows the peer"
+t_ok "roaming: ping after the move" ip netns exec "$B" ping -c 2 -i 0.2 -W 2 192.0.2.1
+
+# SIGTERM: exit 0 within 1 s; device, port and control socket gone
+kill -TERM "$PB"
+i=0; while kill -0 "$PB" 2>/dev/null && [ $i -lt 20 ]; do sleep 0.05; i=$((i + 1)); done
+kill -0 "$PB" 2>/dev/null; t_is $? 1 "SIGTERM: exits within 1 s"
+wait "$PB"; t_is $? 0 "SIGTERM: exit status 0"
+t_status 1 "SIGTERM: device removed" ip -n "$B" link show tkb
+t_ok "SIGTERM: control socket removed" test ! -e /run/tunkit/$B/tkb.sock
+kill -TERM "$PA"; wait "$PA"
+t_is "$(ip netns exec "$A" ss -Hlun 'sport = :5000' | wc -l)" 0 "SIGTERM: port closed"
+
+# IPv6 underlay
+tn_start PA "$A" tunnel --listen '[2001:db8:1::1]:5001' --key "$KEY" --dev tka \
+	--addr 192.0.2.1/24 --addr 2001:db8:2::1/64
+tn_start PB "$B" tunnel --connect '[2001:db8:1::1]:5001' --key "$KEY" --dev tkb \
+	--addr 192.0.2.2/24 --addr 2001:db8:2::2/64
+wait_for 5 tn_up "$B" tkb; t_is $? 0 "udp/v6: session up within 5 s"
+t_is "$(ip -n "$B" -j link show tkb | jq '.[0].mtu')" 1416 "udp/v6: MTU 1500 - 40 - 8 - 36"
+t_ok "udp/v6: ping across" ip netns exec "$B" ping -c 3 -i 0.2 -W 2 192.0.2.1
+wait_for 3 ip netns exec "$B" ping -c 1 -W 1 2001:db8:2::1
+t_ok "udp/v6: ping6 across" ip netns exec "$B" ping -c 2 -i 0.2 -W 2 2001:db8:2::1
+t_ok "udp/v6: 5 MiB transfer, checksum equal" tn_transfer "$A" 192.0.2.1 "$B"
+t_done

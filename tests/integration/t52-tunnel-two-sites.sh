@@ -1,0 +1,19 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The two-sites picture, as shipped in examples/two-sites.sh: two bridges,
+# each with a LAN host and a tap, joined by a tap tunnel with --bridge.
+# Host A's ARP is answered by host B (its MAC lands in A's neighbour
+# table) and ping crosses; the script cleans up its namespaces.
+#
+#  hostA -- [br0 + tap0] siteA ==== UDP ==== siteB [br0 + tap0] -- hostB
+. "$TOP_SRCDIR/tests/integration/lib.sh"
+[ "$(id -u)" = 0 ] || tk_skip_all "needs root (CAP_NET_ADMIN)"
+[ -c /dev/net/tun ] || tk_skip_all "no /dev/net/tun"
+
+before=$(ip netns list | wc -l)
+t_ok "two sites: the example runs" timeout 60 bash "$TOP_SRCDIR/examples/two-sites.sh" "$TUNKIT"
+out=$(t_stdout)
+t_match "$out" "3 received" "two sites: ping from host A to host B crosses the tunnel"
+t_match "$out" "192\.0\.2\.20 dev eth0 lladdr [0-9a-f:]{17}" "two sites: B's ARP answer reached A"
+t_is "$(ip netns list | wc -l)" "$before" "two sites: the example removed its namespaces"
+t_done

@@ -1,0 +1,82 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# What does not authenticate gets nowhere: a wrong key makes no session and
+# delivers nothing; random datagrams at the port reach the device 0 times
+# and get 0 answers; captured datagrams replayed are 0 delivered; a key
+# file readable by others is refused before anything is made.
+#
+#   A: tka (192.0.2.1) --listen :5000    B: tkb (192.0.2.2) --connect
+#      va 198.51.100.1 ===veth=== vb 198.51.100.2   (tcpdump on va, python at B)
+. "$TOP_SRCDIR/tests/integration/lib.sh"
+. "$TOP_SRCDIR/tests/integration/tunnel-lib.sh"
+tn_setup
+
+rx_of() { ip -n "$1" -j -s link show "$2" | jq '.[0].stats64.rx.packets'; }
+
+# a key file others can read: refused, nothing made
+cp "$KEY" "$KEY.open"; chmod 644 "$KEY.open"
+snap=$(ip netns exec "$A" bash -c "$(declare -f link_snapshot); link_snapshot")
+t_status 1 "key readable by others: refused" ip netns exec "$A" "$TUNKIT" tunnel \
+	--listen 5000 --key "$KEY.open" --dev tka --addr 192.0.2.1/24
+t_match "$(t_stderr)" "^tunkit: tunnel: $KEY.open: readable by group or others" \
+	"key readable by others: says so"
+t_is "$(ip netns exec "$A" bash -c "$(declare -f link_snapshot); link_snapshot")" "$snap" \
+	"key readable by others: nothing changed"
+t_status 2 "no --key: usage error" "$TUNKIT" tunnel --listen 5000
+
+# wrong key
+(umask 077 && "$TUNKIT" genkey "$KEY.other")
+tn_start PA "$A" tunnel --listen 198.51.100.1:5000 --key "$KEY" --dev tka --addr 192.0.2.1/24
+tn_start PB "$B" tunnel --connect 198.51.100.1:5000 --key "$KEY.other" --dev tkb \
+	--addr 192.0.2.2/24
+wait_for 5 test -S "/run/tunkit/$B/tkb.sock"
+t_status 1 "wrong key: ping fails" ip netns exec "$B" ping -c 3 -i 0.3 -W 1 192.0.2.1
+t_is "$(tn_state "$B" tkb | jq .session_up)" false "wrong key: no session"
+t_is "$(tn_state "$A" tka | jq '.auth_failures > 0')" true "wrong key: counted as auth failures"
+t_is "$(rx_of "$A" tka)" 0 "wrong key: nothing delivered to A's device"
+kill -TERM "$PB"; wait "$PB"
+
+# random datagrams: no answer, nothing delivered
+before=$(rx_of "$A" tka)
+answers=$(ip netns exec "$B" /usr/bin/python3 -c '
+import os, socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(1.0)
+for i in range(300):
+    s.sendto(os.urandom(1 + i * 5 % 1400), ("198.51.100.1", 5000))
+n = 0
+try:
+    while True: s.recv(2000); n += 1
+except OSError: pass
+print(n)')
+t_is "$answers" 0 "random datagrams: 0 answers"
+t_is "$(rx_of "$A" tka)" "$before" "random datagrams: 0 reach the device"
+t_is "$(tn_state "$A" tka | jq '.auth_failures >= 300')" true "random datagrams: all counted"
+
+# replay: capture the real peer's datagrams, send them again from elsewhere
+ip netns exec "$A" tcpdump -i va -U -w "$KEY.pcap" udp dst port 5000 2>/dev/null &
+TD=$!; TN_PIDS="$TN_PIDS $TD"
+wait_for 5 test -s "$KEY.pcap"
+tn_start PB "$B" tunnel --connect 198.51.100.1:5000 --key "$KEY" --dev tkb --addr 192.0.2.2/24
+wait_for 5 tn_up "$B" tkb
+t_ok "replay: the real peer pings" ip netns exec "$B" ping -c 5 -i 0.2 -W 2 192.0.2.1
+sleep 0.3
+kill -INT "$TD"; wait "$TD"
+before=$(rx_of "$A" tka)
+peer=$(tn_state "$A" tka | jq -r .peer)
+sent=$(ip netns exec "$B" /usr/bin/python3 -c '
+import socket, struct, sys
+d = open(sys.argv[1], "rb").read(); off = 24; n = 0
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+while off + 16 <= len(d):
+    incl = struct.unpack("<I", d[off + 8:off + 12])[0]
+    p = d[off + 16:off + 16 + incl]; off += 16 + incl
+    ihl = (p[14] & 15) * 4
+    s.sendto(p[14 + ihl + 8:], ("198.51.100.1", 5000)); n += 1
+print(n)' "$KEY.pcap")
+sleep 0.5
+t_is "$([ "$sent" -ge 3 ] && echo yes)" yes "replay: replayed $sent captured datagrams (at least 3)"
+t_is "$(rx_of "$A" tka)" "$before" "replay: 0 delivered"
+t_is "$(tn_state "$A" tka | jq --argjson n "$sent" '.replays_dropped >= $n')" true \
+	"replay: every one counted as a replay"
+t_is "$(tn_state "$A" tka | jq -r .peer)" "$peer" "replay: the peer's address did not move"
+t_done

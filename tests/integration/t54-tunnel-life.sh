@@ -1,0 +1,71 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# A tunnel's life: either peer killed with SIGKILL and restarted, traffic
+# resumes within 5 s and the other side's device never flaps; the device
+# deleted under a running tunnel ends it with a clean status 1; settings
+# from --config; -j prints events as JSON Lines.
+#
+#   A: tka (192.0.2.1) --listen        B: tkb (192.0.2.2) --connect
+#      va 198.51.100.1 ===veth=== vb 198.51.100.2
+. "$TOP_SRCDIR/tests/integration/lib.sh"
+. "$TOP_SRCDIR/tests/integration/tunnel-lib.sh"
+tn_setup
+
+cat >"$KEY.conf" <<CONF
+# the listening side, from a file
+listen = 198.51.100.1:5000
+key = $KEY
+dev = tka
+addr = 192.0.2.1/24
+persist = yes
+CONF
+ip netns exec "$A" "$TUNKIT" -j tunnel --config "$KEY.conf" >"$KEY.events" &
+PA=$!; TN_PIDS="$TN_PIDS $PA"
+tn_start PB "$B" tunnel --connect 198.51.100.1:5000 --key "$KEY" --dev tkb \
+	--addr 192.0.2.2/24 --keepalive 1
+wait_for 5 tn_up "$B" tkb; t_is $? 0 "config file: session up"
+t_ok "config file: ping" ip netns exec "$B" ping -c 2 -i 0.2 -W 2 192.0.2.1
+t_is "$(head -n 1 "$KEY.events" | jq -r '.event + " " + .dev')" "started tka" \
+	"-j: events are JSON Lines"
+t_is "$(jq -r .event "$KEY.events" | grep -c session_up)" 1 "-j: a session_up event"
+
+ifb=$(ip -n "$B" -j link show tkb | jq .[0].ifindex)
+# the listening side killed and restarted (its device persists, and is reused)
+kill -KILL "$PA"; wait "$PA" 2>/dev/null
+ip netns exec "$A" "$TUNKIT" tunnel --config "$KEY.conf" &
+PA=$!; TN_PIDS="$TN_PIDS $PA"
+wait_for 5 ip netns exec "$B" ping -c 1 -W 1 192.0.2.1
+t_is $? 0 "listener SIGKILLed and restarted: traffic resumes within 5 s"
+# the connecting side killed and restarted with a new source port
+kill -KILL "$PB"; wait "$PB" 2>/dev/null
+t_is "$(ip -n "$B" -j link show tkb | jq .[0].ifindex)" "$ifb" "the killed side's device stays"
+tn_start PB "$B" tunnel --connect 198.51.100.1:5000 --key "$KEY" --dev tkb --keepalive 1
+wait_for 5 ip netns exec "$B" ping -c 1 -W 1 192.0.2.1
+t_is $? 0 "connector SIGKILLed and restarted: traffic resumes within 5 s"
+
+# the listener restarted, the connector kept running: its device never went down
+t_is "$(ip -n "$B" -j link show tkb | jq -r '.[0].flags | index("UP") != null')" true \
+	"device stays up through a lost peer"
+
+# the listener gone: the connector reports the session down after 3 keepalives
+kill -TERM "$PA" "$PB"; wait "$PA" "$PB" 2>/dev/null
+ip netns exec "$B" "$TUNKIT" -j tunnel --connect 198.51.100.1:5000 --key "$KEY" --dev tkb \
+	--keepalive 1 >"$KEY.ev2" &
+PB2=$!; TN_PIDS="$TN_PIDS $PB2"
+ip netns exec "$A" "$TUNKIT" tunnel --config "$KEY.conf" &
+PA=$!; TN_PIDS="$TN_PIDS $PA"
+wait_for 5 grep -q session_up "$KEY.ev2"
+kill -STOP "$PA"
+wait_for 8 grep -q session_down "$KEY.ev2"; t_is $? 0 "keepalive: session_down after silence"
+kill -CONT "$PA"
+wait_for 8 ip netns exec "$B" ping -c 1 -W 1 192.0.2.1
+t_is $? 0 "keepalive: back after the peer wakes"
+
+# the device deleted under the running tunnel
+ip -n "$A" link del tka
+i=0; while kill -0 "$PA" 2>/dev/null && [ $i -lt 40 ]; do
+	ip netns exec "$B" ping -c 1 -W 0.1 192.0.2.1 >/dev/null 2>&1; i=$((i + 1)); done
+wait "$PA" 2>/dev/null; st=$?
+t_is "$st" 1 "device deleted: the tunnel exits with status 1"
+t_ok "device deleted: control socket removed" test ! -e "/run/tunkit/$A/tka.sock"
+t_done

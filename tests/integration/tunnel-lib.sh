@@ -1,0 +1,96 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Shared by the tunnel tests (t50..t59), sourced after lib.sh: two named
+# namespaces joined by a veth pair, tunnels started in the background, and
+# a cleanup trap that kills every process started and deletes the namespaces.
+#
+#   [ A: va 198.51.100.1 | 2001:db8:1::1 ] ---veth--- [ B: vb 198.51.100.2 | 2001:db8:1::2 ]
+#
+#   tn_setup                 make A, B, the veth and a key ($KEY)
+#   tn_start VAR NS ARGS...  run "tunkit ARGS" in NS in the background; pid in $VAR
+#   tn_state NS DEV          the control socket's JSON of DEV's tunnel
+#   tn_up NS DEV             true when that tunnel's session is up
+#   tn_transfer SRVNS ADDR CLINS   5 MiB from CLINS to ADDR:7000 in SRVNS; checksums equal
+TN_PIDS=
+A=tka-$$
+B=tkb-$$
+KEY=/tmp/tk-key.$$
+
+tn_cleanup() {
+	for p in $TN_PIDS; do kill -TERM "$p" 2>/dev/null; done
+	for p in $TN_PIDS; do
+		i=0
+		while kill -0 "$p" 2>/dev/null && [ $i -lt 40 ]; do sleep 0.05; i=$((i + 1)); done
+		kill -KILL "$p" 2>/dev/null
+	done
+	wait 2>/dev/null
+	ip netns del "$A" 2>/dev/null
+	ip netns del "$B" 2>/dev/null
+	for n in ${TN_EXTRA_NS:-}; do ip netns del "$n" 2>/dev/null; done
+	rm -f "$KEY" "$KEY".* /tmp/tk-data.$$ "$T_OUT" "$T_ERR"
+}
+
+tn_setup() {
+	[ "$(id -u)" = 0 ] || tk_skip_all "needs root (CAP_NET_ADMIN)"
+	[ -c /dev/net/tun ] || tk_skip_all "no /dev/net/tun"
+	[ -x /usr/bin/python3 ] || tk_skip_all "needs /usr/bin/python3"
+	trap tn_cleanup EXIT
+	ip netns add "$A" && ip netns add "$B" || tk_skip_all "cannot make namespaces"
+	ip -n "$A" link add va type veth peer name vb netns "$B"
+	ip -n "$A" link set lo up
+	ip -n "$B" link set lo up
+	ip -n "$A" addr add 198.51.100.1/24 dev va
+	ip -n "$B" addr add 198.51.100.2/24 dev vb
+	ip -n "$A" addr add 2001:db8:1::1/64 dev va nodad
+	ip -n "$B" addr add 2001:db8:1::2/64 dev vb nodad
+	ip -n "$A" link set va up
+	ip -n "$B" link set vb up
+	(umask 077 && "$TUNKIT" genkey "$KEY")
+}
+
+tn_start() {
+	var=$1 ns=$2
+	shift 2
+	ip netns exec "$ns" "$TUNKIT" "$@" &
+	eval "$var=$!"
+	TN_PIDS="$TN_PIDS $!"
+}
+
+tn_state() {
+	ip netns exec "$1" /usr/bin/python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(2)
+s.connect("/run/tunkit/%s/%s.sock" % (sys.argv[2], sys.argv[1]))
+print(s.makefile().readline().strip())' "$2" "$1"
+}
+
+tn_up() { tn_state "$1" "$2" 2>/dev/null | jq -e '.session_up' >/dev/null; }
+
+tn_transfer() {
+	srv=$1 addr=$2 cli=$3
+	head -c 5M /dev/urandom >/tmp/tk-data.$$
+	want=$(sha256sum </tmp/tk-data.$$ | cut -d' ' -f1)
+	ip netns exec "$srv" timeout 30 /usr/bin/python3 -c '
+import hashlib, socket, sys
+a = sys.argv[1]
+s = socket.socket(socket.AF_INET6 if ":" in a else socket.AF_INET)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((a, 7000)); s.listen(1)
+c, _ = s.accept(); h = hashlib.sha256()
+while True:
+    b = c.recv(65536)
+    if not b: break
+    h.update(b)
+print(h.hexdigest())' "$addr" >/tmp/tk-data.$$.sum &
+	spid=$!
+	wait_for 5 sh -c "ip netns exec $srv ss -Hltn 'sport = :7000' | grep -q LISTEN"
+	ip netns exec "$cli" timeout 30 /usr/bin/python3 -c '
+import socket, sys
+a = sys.argv[1]
+s = socket.create_connection((a, 7000), timeout=20)
+s.sendall(open(sys.argv[2], "rb").read()); s.close()' "$addr" /tmp/tk-data.$$
+	wait $spid
+	got=$(cat /tmp/tk-data.$$.sum)
+	rm -f /tmp/tk-data.$$.sum
+	[ -n "$want" ] && [ "$got" = "$want" ]
+}
