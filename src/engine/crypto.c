@@ -17,7 +17,7 @@
 unsigned tk_crypto_ciphers(void)
 {
 	return TK_CIPHER_CHACHA20POLY1305 |
-		(crypto_aead_aes256gcm_is_available() ? TK_CIPHER_AES256GCM : 0);
+	       (crypto_aead_aes256gcm_is_available() ? TK_CIPHER_AES256GCM : 0);
 }
 
 unsigned tk_crypto_pick(unsigned offered, unsigned local)
@@ -32,8 +32,8 @@ unsigned tk_crypto_pick(unsigned offered, unsigned local)
 }
 
 int tk_crypto_session_init(struct tk_session *s, unsigned cipher, bool initiator,
-	const uint8_t send_key[TK_KEY_LEN], const uint8_t recv_key[TK_KEY_LEN],
-	uint32_t local_index, uint32_t remote_index, uint64_t now_ns)
+        const uint8_t send_key[TK_KEY_LEN], const uint8_t recv_key[TK_KEY_LEN],
+        uint32_t local_index, uint32_t remote_index, uint64_t now_ns)
 {
 	if (cipher != TK_CIPHER_CHACHA20POLY1305 && cipher != TK_CIPHER_AES256GCM)
 		return -EINVAL;
@@ -56,8 +56,7 @@ int tk_crypto_session_init(struct tk_session *s, unsigned cipher, bool initiator
 	return 0;
 }
 
-void tk_crypto_session_set_limits(struct tk_session *s, uint64_t rekey_after,
-	uint64_t reject_after)
+void tk_crypto_session_set_limits(struct tk_session *s, uint64_t rekey_after, uint64_t reject_after)
 {
 	s->rekey_after = rekey_after;
 	s->reject_after = reject_after;
@@ -70,8 +69,8 @@ static void make_nonce(uint8_t npub[12], const uint8_t *hdr)
 	memcpy(npub + 4, hdr + 8, 8); /* the counter, already little-endian */
 }
 
-int tk_crypto_seal(struct tk_session *s, uint8_t *frame, size_t payload_len, size_t cap,
-	size_t *frame_len)
+int tk_crypto_seal(
+        struct tk_session *s, uint8_t *frame, size_t payload_len, size_t cap, size_t *frame_len)
 {
 	uint8_t *p = frame + TK_FRAME_DATA_HDR, npub[12];
 
@@ -85,10 +84,10 @@ int tk_crypto_seal(struct tk_session *s, uint8_t *frame, size_t payload_len, siz
 	make_nonce(npub, frame);
 	if (s->cipher == TK_CIPHER_AES256GCM)
 		crypto_aead_aes256gcm_encrypt_detached_afternm(p, p + payload_len, NULL, p,
-			payload_len, frame, TK_FRAME_DATA_HDR, NULL, npub, &s->aes_send);
+		        payload_len, frame, TK_FRAME_DATA_HDR, NULL, npub, &s->aes_send);
 	else
 		crypto_aead_chacha20poly1305_ietf_encrypt_detached(p, p + payload_len, NULL, p,
-			payload_len, frame, TK_FRAME_DATA_HDR, NULL, npub, s->send_key);
+		        payload_len, frame, TK_FRAME_DATA_HDR, NULL, npub, s->send_key);
 	s->send_counter++;
 	*frame_len = payload_len + TK_FRAME_OVERHEAD;
 	return 0;
@@ -112,11 +111,11 @@ int tk_crypto_open(struct tk_session *s, uint8_t *frame, size_t len, size_t *pay
 	n = f.payload_len;
 	make_nonce(npub, frame);
 	if (s->cipher == TK_CIPHER_AES256GCM)
-		r = crypto_aead_aes256gcm_decrypt_detached_afternm(p, NULL, p, n, p + n, frame,
-			TK_FRAME_DATA_HDR, npub, &s->aes_recv);
+		r = crypto_aead_aes256gcm_decrypt_detached_afternm(
+		        p, NULL, p, n, p + n, frame, TK_FRAME_DATA_HDR, npub, &s->aes_recv);
 	else
-		r = crypto_aead_chacha20poly1305_ietf_decrypt_detached(p, NULL, p, n, p + n, frame,
-			TK_FRAME_DATA_HDR, npub, s->recv_key);
+		r = crypto_aead_chacha20poly1305_ietf_decrypt_detached(
+		        p, NULL, p, n, p + n, frame, TK_FRAME_DATA_HDR, npub, s->recv_key);
 	if (r != 0)
 		return -EBADMSG;
 	r = tk_replay_update(&s->replay, f.counter);
@@ -137,7 +136,7 @@ bool tk_crypto_needs_rekey(const struct tk_session *s, uint64_t now_ns)
 bool tk_crypto_expired(const struct tk_session *s, uint64_t now_ns)
 {
 	return s->send_counter >= s->reject_after ||
-		now_ns - s->created_ns >= TK_REJECT_AFTER_SEC * TK_NSEC;
+	       now_ns - s->created_ns >= TK_REJECT_AFTER_SEC * TK_NSEC;
 }
 
 void tk_crypto_session_wipe(struct tk_session *s)
@@ -170,9 +169,9 @@ int tk_crypto_key_parse(const char *text, size_t len, uint8_t key[TK_KEY_LEN])
 	while (len && is_space(text[len - 1]))
 		len--;
 	if (len != TK_KEY_B64_SIZE - 1 ||
-		sodium_base642bin(key, TK_KEY_LEN, text, len, NULL, &n, &end,
-			sodium_base64_VARIANT_ORIGINAL) != 0 ||
-		n != TK_KEY_LEN || end != text + len) {
+	        sodium_base642bin(key, TK_KEY_LEN, text, len, NULL, &n, &end,
+	                sodium_base64_VARIANT_ORIGINAL) != 0 ||
+	        n != TK_KEY_LEN || end != text + len) {
 		sodium_memzero(key, TK_KEY_LEN);
 		return -EINVAL;
 	}

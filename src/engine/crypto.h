@@ -17,23 +17,23 @@
 
 #include "replay.h"
 
-#define TK_KEY_LEN	32
+#define TK_KEY_LEN      32
 #define TK_KEY_B64_SIZE 45 /* 44 characters and the NUL */
 
 /* cipher bits: an offer is a mask of them, a choice is one of them */
 #define TK_CIPHER_CHACHA20POLY1305 0x01u
-#define TK_CIPHER_AES256GCM	   0x02u
-#define TK_CIPHER_ALL		   (TK_CIPHER_CHACHA20POLY1305 | TK_CIPHER_AES256GCM)
+#define TK_CIPHER_AES256GCM        0x02u
+#define TK_CIPHER_ALL              (TK_CIPHER_CHACHA20POLY1305 | TK_CIPHER_AES256GCM)
 
 /* limits (as in WireGuard); the engine's timers decide, these only say when */
-#define TK_REKEY_AFTER_MESSAGES	 (UINT64_C(1) << 60)
+#define TK_REKEY_AFTER_MESSAGES  (UINT64_C(1) << 60)
 #define TK_REJECT_AFTER_MESSAGES (UINT64_MAX - (UINT64_C(1) << 13))
-#define TK_REKEY_AFTER_SEC	 120 /* the initiator starts a new handshake */
-#define TK_REJECT_AFTER_SEC	 180 /* a session older than this is not used at all */
-#define TK_REKEY_TIMEOUT_SEC	 5   /* resend an unanswered initiation */
-#define TK_REKEY_ATTEMPT_SEC	 90  /* give up retrying */
-#define TK_KEEPALIVE_SEC	 10  /* send a keepalive after receiving without sending */
-#define TK_NSEC			 UINT64_C(1000000000)
+#define TK_REKEY_AFTER_SEC       120 /* the initiator starts a new handshake */
+#define TK_REJECT_AFTER_SEC      180 /* a session older than this is not used at all */
+#define TK_REKEY_TIMEOUT_SEC     5   /* resend an unanswered initiation */
+#define TK_REKEY_ATTEMPT_SEC     90  /* give up retrying */
+#define TK_KEEPALIVE_SEC         10  /* send a keepalive after receiving without sending */
+#define TK_NSEC                  UINT64_C(1000000000)
 
 /* One session: keys for each direction.  The caller owns it (keep it 16-byte aligned). */
 struct tk_session {
@@ -41,16 +41,16 @@ struct tk_session {
 	crypto_aead_aes256gcm_state aes_recv;
 	uint8_t send_key[TK_KEY_LEN];
 	uint8_t recv_key[TK_KEY_LEN];
-	uint64_t send_counter;	/* next counter to send */
-	uint64_t rekey_after;	/* messages */
-	uint64_t reject_after;	/* messages, each direction: no counter at or past it */
-	uint64_t created_ns;	/* the caller's monotonic clock at the handshake */
+	uint64_t send_counter; /* next counter to send */
+	uint64_t rekey_after;  /* messages */
+	uint64_t reject_after; /* messages, each direction: no counter at or past it */
+	uint64_t created_ns;   /* the caller's monotonic clock at the handshake */
 	struct tk_replay replay;
-	uint32_t local_index;	/* data frames to us carry this */
-	uint32_t remote_index;	/* data frames we send carry this */
-	unsigned cipher;	/* one TK_CIPHER_* */
+	uint32_t local_index;  /* data frames to us carry this */
+	uint32_t remote_index; /* data frames we send carry this */
+	unsigned cipher;       /* one TK_CIPHER_* */
 	bool initiator;
-	bool confirmed;		/* a frame from the peer authenticated with these keys */
+	bool confirmed; /* a frame from the peer authenticated with these keys */
 };
 
 /* The ciphers this host can do (AES-256-GCM only with hardware support). */
@@ -65,12 +65,12 @@ unsigned tk_crypto_pick(unsigned offered, unsigned local);
  * an unknown cipher, -ENOTSUP for AES-256-GCM without hardware support.
  */
 int tk_crypto_session_init(struct tk_session *s, unsigned cipher, bool initiator,
-	const uint8_t send_key[TK_KEY_LEN], const uint8_t recv_key[TK_KEY_LEN],
-	uint32_t local_index, uint32_t remote_index, uint64_t now_ns);
+        const uint8_t send_key[TK_KEY_LEN], const uint8_t recv_key[TK_KEY_LEN],
+        uint32_t local_index, uint32_t remote_index, uint64_t now_ns);
 
 /* Lower the message limits (tests; or a cautious caller).  reject_after > 0. */
-void tk_crypto_session_set_limits(struct tk_session *s, uint64_t rekey_after,
-	uint64_t reject_after);
+void tk_crypto_session_set_limits(
+        struct tk_session *s, uint64_t rekey_after, uint64_t reject_after);
 
 /*
  * Seal a data frame in place.  frame[TK_FRAME_DATA_HDR..+payload_len) holds the plaintext;
@@ -79,8 +79,8 @@ void tk_crypto_session_set_limits(struct tk_session *s, uint64_t rekey_after,
  * -EMSGSIZE if payload_len > TK_FRAME_MAX_PAYLOAD; -EKEYEXPIRED when the counter reached
  * the limit (never wraps: the session must be replaced).
  */
-int tk_crypto_seal(struct tk_session *s, uint8_t *frame, size_t payload_len, size_t cap,
-	size_t *frame_len);
+int tk_crypto_seal(
+        struct tk_session *s, uint8_t *frame, size_t payload_len, size_t cap, size_t *frame_len);
 
 /*
  * Open a data frame in place, after the caller found s by the frame's receiver index.

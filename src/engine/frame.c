@@ -75,8 +75,8 @@ void tk_frame_put_data(uint8_t *buf, uint32_t receiver, uint64_t counter)
 void tk_framer_init(struct tk_framer *fr, size_t max_frame)
 {
 	fr->max = max_frame < TK_FRAME_INIT_LEN ? TK_FRAME_INIT_LEN
-		: max_frame > TK_FRAME_MAX	? TK_FRAME_MAX
-						: max_frame;
+	          : max_frame > TK_FRAME_MAX    ? TK_FRAME_MAX
+	                                        : max_frame;
 	fr->need = fr->have = 0;
 	fr->hdr_have = 0;
 	fr->err = 0;
@@ -96,8 +96,8 @@ static int framer_length(struct tk_framer *fr)
 	return 0;
 }
 
-ssize_t tk_framer_feed(struct tk_framer *fr, const uint8_t *in, size_t len, uint8_t **frame,
-	size_t *frame_len)
+ssize_t tk_framer_feed(
+        struct tk_framer *fr, const uint8_t *in, size_t len, uint8_t **frame, size_t *frame_len)
 {
 	size_t used = 0;
 

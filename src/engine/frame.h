@@ -19,25 +19,25 @@ enum tk_frame_type {
 	TK_FRAME_DATA = 3, /* data; a keepalive is a data frame with no payload */
 };
 
-#define TK_FRAME_TAG	     16
-#define TK_FRAME_INIT_HDR    8	/* type, 3 reserved, sender index */
+#define TK_FRAME_TAG         16
+#define TK_FRAME_INIT_HDR    8  /* type, 3 reserved, sender index */
 #define TK_FRAME_RESP_HDR    12 /* type, 3 reserved, sender index, receiver index */
 #define TK_FRAME_DATA_HDR    16 /* type, 3 reserved, receiver index, counter */
 #define TK_FRAME_INIT_LEN    72 /* header + e (32) + payload (16) + tag */
 #define TK_FRAME_RESP_LEN    68 /* header + e (32) + payload (8) + tag: never more than INIT */
 #define TK_FRAME_OVERHEAD    (TK_FRAME_DATA_HDR + TK_FRAME_TAG)
-#define TK_FRAME_MIN	     TK_FRAME_OVERHEAD /* a keepalive, the shortest message */
-#define TK_FRAME_MAX	     65535		/* what the TCP length prefix can say */
+#define TK_FRAME_MIN         TK_FRAME_OVERHEAD /* a keepalive, the shortest message */
+#define TK_FRAME_MAX         65535             /* what the TCP length prefix can say */
 #define TK_FRAME_MAX_PAYLOAD (TK_FRAME_MAX - TK_FRAME_OVERHEAD)
 #define TK_FRAMER_PREFIX     2
 
 /* A parsed frame header; fields not in that message type are 0. */
 struct tk_frame {
 	uint8_t type;
-	uint32_t sender;   /* INIT, RESP: the sender's index */
-	uint32_t receiver; /* RESP, DATA: the receiver's index, for the session lookup */
-	uint64_t counter;  /* DATA: the nonce counter */
-	size_t len;	   /* the whole frame */
+	uint32_t sender;    /* INIT, RESP: the sender's index */
+	uint32_t receiver;  /* RESP, DATA: the receiver's index, for the session lookup */
+	uint64_t counter;   /* DATA: the nonce counter */
+	size_t len;         /* the whole frame */
 	size_t payload_len; /* DATA: plaintext length (len - TK_FRAME_OVERHEAD) */
 };
 
@@ -71,9 +71,9 @@ static inline void tk_frame_put_le32(uint8_t *p, uint32_t v)
  */
 struct tk_framer {
 	_Alignas(16) uint8_t buf[TK_FRAME_MAX];
-	size_t max;	 /* largest frame accepted */
-	size_t need;	 /* length of the frame being collected */
-	size_t have;	 /* bytes of it collected */
+	size_t max;        /* largest frame accepted */
+	size_t need;       /* length of the frame being collected */
+	size_t have;       /* bytes of it collected */
 	unsigned hdr_have; /* bytes of the length prefix collected */
 	uint8_t hdr[TK_FRAMER_PREFIX];
 	int err;
@@ -89,8 +89,8 @@ void tk_framer_init(struct tk_framer *fr, size_t max_frame);
  * is NULL.  Returns -EMSGSIZE for a length above max, -EBADMSG for a length below the
  * minimum or a malformed frame; then and afterwards, nothing more is consumed.
  */
-ssize_t tk_framer_feed(struct tk_framer *fr, const uint8_t *in, size_t len, uint8_t **frame,
-	size_t *frame_len);
+ssize_t tk_framer_feed(
+        struct tk_framer *fr, const uint8_t *in, size_t len, uint8_t **frame, size_t *frame_len);
 
 /* Write the length prefix for a frame of frame_len bytes.  Returns 0 or -EMSGSIZE. */
 int tk_framer_put_prefix(uint8_t out[TK_FRAMER_PREFIX], size_t frame_len);

@@ -13,22 +13,24 @@
 #define INIT_PAYLOAD 16
 #define RESP_PAYLOAD 8
 
-_Static_assert(TK_FRAME_INIT_HDR + TK_NOISE_DHLEN + INIT_PAYLOAD + TK_NOISE_TAGLEN ==
-		TK_FRAME_INIT_LEN, "initiation layout");
-_Static_assert(TK_FRAME_RESP_HDR + TK_NOISE_DHLEN + RESP_PAYLOAD + TK_NOISE_TAGLEN ==
-		TK_FRAME_RESP_LEN, "response layout");
+_Static_assert(
+        TK_FRAME_INIT_HDR + TK_NOISE_DHLEN + INIT_PAYLOAD + TK_NOISE_TAGLEN == TK_FRAME_INIT_LEN,
+        "initiation layout");
+_Static_assert(
+        TK_FRAME_RESP_HDR + TK_NOISE_DHLEN + RESP_PAYLOAD + TK_NOISE_TAGLEN == TK_FRAME_RESP_LEN,
+        "response layout");
 _Static_assert(TK_FRAME_RESP_LEN <= TK_FRAME_INIT_LEN, "no amplification");
 
 static int noise_init(struct tk_noise_hs *n, bool initiator, const uint8_t *psk)
 {
 	return tk_noise_hs_init(n, initiator, (const uint8_t *)TK_HANDSHAKE_PROLOGUE,
-		strlen(TK_HANDSHAKE_PROLOGUE), psk);
+	        strlen(TK_HANDSHAKE_PROLOGUE), psk);
 }
 
 int tk_handshake_initiate(struct tk_handshake *hs, const uint8_t psk[TK_KEY_LEN],
-	uint32_t local_index, unsigned ciphers, uint8_t out[TK_FRAME_INIT_LEN])
+        uint32_t local_index, unsigned ciphers, uint8_t out[TK_FRAME_INIT_LEN])
 {
-	uint8_t pay[INIT_PAYLOAD] = { 0 };
+	uint8_t pay[INIT_PAYLOAD] = {0};
 	size_t n;
 	int r;
 
@@ -43,7 +45,7 @@ int tk_handshake_initiate(struct tk_handshake *hs, const uint8_t psk[TK_KEY_LEN]
 	tk_frame_put_le32(pay + 4, local_index);
 	tk_frame_put_init(out, local_index);
 	r = tk_noise_write_message(&hs->noise, pay, sizeof(pay), out + TK_FRAME_INIT_HDR,
-		TK_FRAME_INIT_LEN - TK_FRAME_INIT_HDR, &n);
+	        TK_FRAME_INIT_LEN - TK_FRAME_INIT_HDR, &n);
 	if (r < 0)
 		tk_handshake_wipe(hs);
 	return r;
@@ -51,26 +53,26 @@ int tk_handshake_initiate(struct tk_handshake *hs, const uint8_t psk[TK_KEY_LEN]
 
 /* Split the finished handshake into s; i2r is the initiator's sending key. */
 static int make_session(struct tk_noise_hs *n, struct tk_session *s, unsigned cipher,
-	uint32_t local, uint32_t remote, uint64_t now_ns)
+        uint32_t local, uint32_t remote, uint64_t now_ns)
 {
 	uint8_t i2r[TK_KEY_LEN], r2i[TK_KEY_LEN];
 	int r = tk_noise_split(n, i2r, r2i);
 
 	if (r == 0)
-		r = n->initiator ? tk_crypto_session_init(s, cipher, true, i2r, r2i, local, remote,
-					   now_ns)
-				 : tk_crypto_session_init(s, cipher, false, r2i, i2r, local, remote,
-					   now_ns);
+		r = n->initiator ? tk_crypto_session_init(
+		                           s, cipher, true, i2r, r2i, local, remote, now_ns)
+		                 : tk_crypto_session_init(
+		                           s, cipher, false, r2i, i2r, local, remote, now_ns);
 	sodium_memzero(i2r, sizeof(i2r));
 	sodium_memzero(r2i, sizeof(r2i));
 	return r;
 }
 
 int tk_handshake_respond(const uint8_t psk[TK_KEY_LEN], const uint8_t *in, size_t len,
-	uint32_t local_index, unsigned ciphers, uint64_t now_ns, uint8_t out[TK_FRAME_RESP_LEN],
-	struct tk_session *s)
+        uint32_t local_index, unsigned ciphers, uint64_t now_ns, uint8_t out[TK_FRAME_RESP_LEN],
+        struct tk_session *s)
 {
-	uint8_t pay[INIT_PAYLOAD], rpay[RESP_PAYLOAD] = { 0 };
+	uint8_t pay[INIT_PAYLOAD], rpay[RESP_PAYLOAD] = {0};
 	struct tk_noise_hs n;
 	struct tk_frame f;
 	unsigned cipher;
@@ -82,8 +84,8 @@ int tk_handshake_respond(const uint8_t psk[TK_KEY_LEN], const uint8_t *in, size_
 	r = noise_init(&n, false, psk);
 	if (r < 0)
 		return r;
-	r = tk_noise_read_message(&n, in + TK_FRAME_INIT_HDR, len - TK_FRAME_INIT_HDR, pay,
-		sizeof(pay), &pay_len);
+	r = tk_noise_read_message(
+	        &n, in + TK_FRAME_INIT_HDR, len - TK_FRAME_INIT_HDR, pay, sizeof(pay), &pay_len);
 	if (r == 0 && (pay_len != INIT_PAYLOAD || tk_frame_get_le32(pay + 4) != f.sender))
 		r = -EBADMSG;
 	if (r < 0)
@@ -97,7 +99,7 @@ int tk_handshake_respond(const uint8_t psk[TK_KEY_LEN], const uint8_t *in, size_
 	tk_frame_put_le32(rpay + 4, local_index);
 	tk_frame_put_resp(out, local_index, f.sender);
 	r = tk_noise_write_message(&n, rpay, sizeof(rpay), out + TK_FRAME_RESP_HDR,
-		TK_FRAME_RESP_LEN - TK_FRAME_RESP_HDR, &pay_len);
+	        TK_FRAME_RESP_LEN - TK_FRAME_RESP_HDR, &pay_len);
 	if (r == 0)
 		r = make_session(&n, s, cipher, local_index, f.sender, now_ns);
 out:
@@ -107,7 +109,7 @@ out:
 }
 
 int tk_handshake_finish(struct tk_handshake *hs, const uint8_t *in, size_t len, uint64_t now_ns,
-	struct tk_session *s)
+        struct tk_session *s)
 {
 	uint8_t pay[RESP_PAYLOAD];
 	struct tk_noise_hs n;
@@ -117,12 +119,12 @@ int tk_handshake_finish(struct tk_handshake *hs, const uint8_t *in, size_t len, 
 	int r;
 
 	if (tk_frame_parse(in, len, &f) < 0 || f.type != TK_FRAME_RESP ||
-		f.receiver != hs->local_index)
+	        f.receiver != hs->local_index)
 		return -EBADMSG;
 	/* on a copy: a forged response must not spoil the state the real one needs */
 	n = hs->noise;
-	r = tk_noise_read_message(&n, in + TK_FRAME_RESP_HDR, len - TK_FRAME_RESP_HDR, pay,
-		sizeof(pay), &pay_len);
+	r = tk_noise_read_message(
+	        &n, in + TK_FRAME_RESP_HDR, len - TK_FRAME_RESP_HDR, pay, sizeof(pay), &pay_len);
 	if (r == 0 && (pay_len != RESP_PAYLOAD || tk_frame_get_le32(pay + 4) != f.sender))
 		r = -EBADMSG;
 	if (r < 0)

@@ -32,7 +32,7 @@ struct tk_handshake {
  * -EINVAL (no cipher offered).
  */
 int tk_handshake_initiate(struct tk_handshake *hs, const uint8_t psk[TK_KEY_LEN],
-	uint32_t local_index, unsigned ciphers, uint8_t out[TK_FRAME_INIT_LEN]);
+        uint32_t local_index, unsigned ciphers, uint8_t out[TK_FRAME_INIT_LEN]);
 
 /*
  * Answer an initiation frame: on success write the response (TK_FRAME_RESP_LEN bytes, never
@@ -42,8 +42,8 @@ int tk_handshake_initiate(struct tk_handshake *hs, const uint8_t psk[TK_KEY_LEN]
  * Nothing is written to s on failure.
  */
 int tk_handshake_respond(const uint8_t psk[TK_KEY_LEN], const uint8_t *in, size_t len,
-	uint32_t local_index, unsigned ciphers, uint64_t now_ns, uint8_t out[TK_FRAME_RESP_LEN],
-	struct tk_session *s);
+        uint32_t local_index, unsigned ciphers, uint64_t now_ns, uint8_t out[TK_FRAME_RESP_LEN],
+        struct tk_session *s);
 
 /*
  * The initiator reads the response (found by its receiver index) and sets up s.  Returns 0;
@@ -53,7 +53,7 @@ int tk_handshake_respond(const uint8_t psk[TK_KEY_LEN], const uint8_t *in, size_
  * response cannot cancel the handshake.
  */
 int tk_handshake_finish(struct tk_handshake *hs, const uint8_t *in, size_t len, uint64_t now_ns,
-	struct tk_session *s);
+        struct tk_session *s);
 
 /* Zero the pending state. */
 void tk_handshake_wipe(struct tk_handshake *hs);

@@ -45,22 +45,22 @@ static const char vec_psk[] = "54686973206973206d7920417573747269616e20706572737
 static const char vec_init_e[] = "893e28b9dc6ca8d611ab664754b8ceb7bac5117349a4439a6b0569da977c464a";
 static const char vec_resp_e[] = "bbdb4cdbd309f1a1f2e1456967fe288cadd6f712d65dc7b7793d5e63da6b375b";
 static const char vec_hash[] = "ed5e9692d0ab507b6c2beec3f584fd5b127817a9d20b26cd50aa72c507260fa3"
-			       "1aa7d88dd3723316338af37ce0b4cfb2923aeb848bbf2b934911306f01ffc963";
+                               "1aa7d88dd3723316338af37ce0b4cfb2923aeb848bbf2b934911306f01ffc963";
 static const struct {
 	const char *payload, *ciphertext;
 } vec_msgs[] = {
-	{ "4c756477696720766f6e204d69736573",
-		"ca35def5ae56cec33dc2036731ab14896bc4c75dbb07a61f879f8e3afa4c7944"
-		"ed63df2f5a12aee1185ee9c50305f2ecf12421dcb53c047a63b784cf7c54a105" },
-	{ "4d757272617920526f746862617264",
-		"95ebc60d2b1fa672c1f46a8aa265ef51bfe38e7ccb39ec5be34069f144808843"
-		"0e0fe7d5c0c9b92f7478716c8852f1b4f389edb75e3ebe546fafafd5b6f0f7" },
-	{ "462e20412e20486179656b", "0fe04b26dcfbb69f8a6a94c61f1a26ef88769218d32f5d17c068a6" },
-	{ "4361726c204d656e676572", "2239e0c540c01f09eb1f4cc5258fd5acfefff18a5a3773f21b7bfe" },
-	{ "4a65616e2d426170746973746520536179",
-		"f216cb03d30fb8af1e561fe02a07552d09b416e27a75e62c77d193718b0bdaae9f" },
-	{ "457567656e2042f6686d20766f6e2042617765726b",
-		"6e8baf98b944184dd7dc5ef14d8108cbeca626de118a5460f3308e294d61e17238bce29bd9" },
+        {"4c756477696720766f6e204d69736573",
+                "ca35def5ae56cec33dc2036731ab14896bc4c75dbb07a61f879f8e3afa4c7944"
+                "ed63df2f5a12aee1185ee9c50305f2ecf12421dcb53c047a63b784cf7c54a105"},
+        {"4d757272617920526f746862617264",
+                "95ebc60d2b1fa672c1f46a8aa265ef51bfe38e7ccb39ec5be34069f144808843"
+                "0e0fe7d5c0c9b92f7478716c8852f1b4f389edb75e3ebe546fafafd5b6f0f7"},
+        {"462e20412e20486179656b", "0fe04b26dcfbb69f8a6a94c61f1a26ef88769218d32f5d17c068a6"},
+        {"4361726c204d656e676572", "2239e0c540c01f09eb1f4cc5258fd5acfefff18a5a3773f21b7bfe"},
+        {"4a65616e2d426170746973746520536179",
+                "f216cb03d30fb8af1e561fe02a07552d09b416e27a75e62c77d193718b0bdaae9f"},
+        {"457567656e2042f6686d20766f6e2042617765726b",
+                "6e8baf98b944184dd7dc5ef14d8108cbeca626de118a5460f3308e294d61e17238bce29bd9"},
 };
 
 START_TEST(noise_vectors)
@@ -88,19 +88,19 @@ START_TEST(noise_vectors)
 
 		if (m < 2) {
 			ck_assert_int_eq(tk_noise_write_message(from_i ? &hi : &hr, pay, pl, out,
-						 sizeof(out), &ct_len),
-				0);
+			                         sizeof(out), &ct_len),
+			        0);
 			ck_assert_int_eq(tk_noise_read_message(from_i ? &hr : &hi, out, ct_len,
-						 back, sizeof(back), &n),
-				0);
+			                         back, sizeof(back), &n),
+			        0);
 		} else {
 			ct_len = pl + TK_NOISE_TAGLEN;
-			ck_assert_int_eq(
-				tk_noise_cipher_encrypt(from_i ? &ci[0] : &cr[1], NULL, 0, pay, pl, out),
-				0);
+			ck_assert_int_eq(tk_noise_cipher_encrypt(
+			                         from_i ? &ci[0] : &cr[1], NULL, 0, pay, pl, out),
+			        0);
 			ck_assert_int_eq(tk_noise_cipher_decrypt(from_i ? &cr[0] : &ci[1], NULL, 0,
-						 out, ct_len, back),
-				0);
+			                         out, ct_len, back),
+			        0);
 			n = pl;
 		}
 		ck_assert_uint_eq(ct_len, want);
@@ -215,7 +215,7 @@ START_TEST(replay_against_reference)
 			/* plain ifs: each ck_assert costs a write to Check's pipe */
 			if (chk != want || tk_replay_update(&w, c) != want)
 				ck_abort_msg("seq %d op %d counter %" PRIu64 ": want %d, check %d",
-					seq, op, c, want, chk);
+				        seq, op, c, want, chk);
 			/* a second time it is always refused */
 			if (tk_replay_update(&w, c) == 0)
 				ck_abort_msg("counter %" PRIu64 " accepted twice", c);
@@ -251,14 +251,13 @@ struct pair {
 
 static void handshake(struct pair *p, unsigned ci, unsigned cr, unsigned want)
 {
-	static const uint8_t psk[TK_KEY_LEN] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	static const uint8_t psk[TK_KEY_LEN] = {1, 2, 3, 4, 5, 6, 7, 8};
 	uint8_t init[TK_FRAME_INIT_LEN], resp[TK_FRAME_RESP_LEN];
 	struct tk_handshake hs;
 
 	ck_assert_int_eq(tk_handshake_initiate(&hs, psk, 0x11111111, ci, init), 0);
-	ck_assert_int_eq(tk_handshake_respond(psk, init, sizeof(init), 0x22222222, cr, 0, resp,
-				 &p->r),
-		0);
+	ck_assert_int_eq(
+	        tk_handshake_respond(psk, init, sizeof(init), 0x22222222, cr, 0, resp, &p->r), 0);
 	ck_assert_int_eq(tk_handshake_finish(&hs, resp, sizeof(resp), 0, &p->i), 0);
 	ck_assert_uint_eq(p->i.cipher, want);
 	ck_assert_uint_eq(p->r.cipher, want);
@@ -287,16 +286,16 @@ static void round_trip(struct tk_session *a, struct tk_session *b, size_t len)
 }
 
 static const unsigned cipher_cases[][3] = {
-	{ TK_CIPHER_ALL, TK_CIPHER_ALL, TK_CIPHER_AES256GCM },
-	{ TK_CIPHER_CHACHA20POLY1305, TK_CIPHER_ALL, TK_CIPHER_CHACHA20POLY1305 },
-	{ TK_CIPHER_ALL, TK_CIPHER_CHACHA20POLY1305, TK_CIPHER_CHACHA20POLY1305 },
-	{ TK_CIPHER_AES256GCM, TK_CIPHER_AES256GCM, TK_CIPHER_AES256GCM },
+        {TK_CIPHER_ALL, TK_CIPHER_ALL, TK_CIPHER_AES256GCM},
+        {TK_CIPHER_CHACHA20POLY1305, TK_CIPHER_ALL, TK_CIPHER_CHACHA20POLY1305},
+        {TK_CIPHER_ALL, TK_CIPHER_CHACHA20POLY1305, TK_CIPHER_CHACHA20POLY1305},
+        {TK_CIPHER_AES256GCM, TK_CIPHER_AES256GCM, TK_CIPHER_AES256GCM},
 };
 
 START_TEST(handshake_and_data)
 {
 	const unsigned *c = cipher_cases[_i];
-	static const size_t lens[] = { 0, 1, 15, 16, 17, 1420, 9000, TK_FRAME_MAX_PAYLOAD };
+	static const size_t lens[] = {0, 1, 15, 16, 17, 1420, 9000, TK_FRAME_MAX_PAYLOAD};
 	struct pair p;
 
 	if ((c[2] & TK_CIPHER_AES256GCM) && !crypto_aead_aes256gcm_is_available())
@@ -326,33 +325,32 @@ END_TEST
 
 START_TEST(handshake_rejects)
 {
-	uint8_t psk[TK_KEY_LEN] = { 1 }, psk2[TK_KEY_LEN] = { 2 };
+	uint8_t psk[TK_KEY_LEN] = {1}, psk2[TK_KEY_LEN] = {2};
 	uint8_t init[TK_FRAME_INIT_LEN], resp[TK_FRAME_RESP_LEN], bad[TK_FRAME_INIT_LEN];
 	struct tk_handshake hs;
 	struct tk_session s, si;
 
 	ck_assert_int_eq(tk_handshake_initiate(&hs, psk, 7, TK_CIPHER_ALL, init), 0);
 	/* wrong key */
-	ck_assert_int_eq(tk_handshake_respond(psk2, init, sizeof(init), 9, TK_CIPHER_ALL, 0, resp,
-				 &s),
-		-EBADMSG);
+	ck_assert_int_eq(
+	        tk_handshake_respond(psk2, init, sizeof(init), 9, TK_CIPHER_ALL, 0, resp, &s),
+	        -EBADMSG);
 	/* no common cipher */
-	ck_assert_int_eq(tk_handshake_respond(psk, init, sizeof(init), 9, 0, 0, resp, &s),
-		-ENOPROTOOPT);
+	ck_assert_int_eq(
+	        tk_handshake_respond(psk, init, sizeof(init), 9, 0, 0, resp, &s), -ENOPROTOOPT);
 	/* every flipped bit, every truncation */
 	for (size_t bit = 0; bit < sizeof(init) * 8; bit++) {
 		memcpy(bad, init, sizeof(bad));
 		bad[bit / 8] ^= (uint8_t)(1u << (bit % 8));
 		if (tk_handshake_respond(psk, bad, sizeof(bad), 9, TK_CIPHER_ALL, 0, resp, &s) !=
-			-EBADMSG)
+		        -EBADMSG)
 			ck_abort_msg("flipped bit %zu accepted", bit);
 	}
 	for (size_t n = 0; n < sizeof(init); n++)
 		ck_assert_int_eq(tk_handshake_respond(psk, init, n, 9, TK_CIPHER_ALL, 0, resp, &s),
-			-EBADMSG);
-	ck_assert_int_eq(tk_handshake_respond(psk, init, sizeof(init), 9, TK_CIPHER_ALL, 0, resp,
-				 &s),
-		0);
+		        -EBADMSG);
+	ck_assert_int_eq(
+	        tk_handshake_respond(psk, init, sizeof(init), 9, TK_CIPHER_ALL, 0, resp, &s), 0);
 	/* a forged response leaves the handshake usable for the real one */
 	for (size_t bit = 0; bit < sizeof(resp) * 8; bit++) {
 		memcpy(bad, resp, sizeof(resp));
@@ -370,31 +368,30 @@ END_TEST
 START_TEST(handshake_other_version)
 {
 	/* a peer with another prologue never agrees: emulate it with raw Noise */
-	uint8_t psk[TK_KEY_LEN] = { 1 }, init[TK_FRAME_INIT_LEN], pay[16] = { 3 }, resp[128];
+	uint8_t psk[TK_KEY_LEN] = {1}, init[TK_FRAME_INIT_LEN], pay[16] = {3}, resp[128];
 	struct tk_noise_hs n;
 	struct tk_session s;
 	size_t len;
 
 	pay[4] = 5;
-	ck_assert_int_eq(tk_noise_hs_init(&n, true, (const uint8_t *)"tunkit tunnel v2", 16, psk),
-		0);
+	ck_assert_int_eq(
+	        tk_noise_hs_init(&n, true, (const uint8_t *)"tunkit tunnel v2", 16, psk), 0);
 	tk_frame_put_init(init, 5);
 	ck_assert_int_eq(tk_noise_write_message(&n, pay, sizeof(pay), init + TK_FRAME_INIT_HDR,
-				 sizeof(init) - TK_FRAME_INIT_HDR, &len),
-		0);
-	ck_assert_int_eq(tk_handshake_respond(psk, init, sizeof(init), 9, TK_CIPHER_ALL, 0, resp,
-				 &s),
-		-EBADMSG);
+	                         sizeof(init) - TK_FRAME_INIT_HDR, &len),
+	        0);
+	ck_assert_int_eq(
+	        tk_handshake_respond(psk, init, sizeof(init), 9, TK_CIPHER_ALL, 0, resp, &s),
+	        -EBADMSG);
 	/* the same with the right prologue works: the test itself is sound */
 	ck_assert_int_eq(tk_noise_hs_init(&n, true, (const uint8_t *)TK_HANDSHAKE_PROLOGUE,
-				 strlen(TK_HANDSHAKE_PROLOGUE), psk),
-		0);
+	                         strlen(TK_HANDSHAKE_PROLOGUE), psk),
+	        0);
 	ck_assert_int_eq(tk_noise_write_message(&n, pay, sizeof(pay), init + TK_FRAME_INIT_HDR,
-				 sizeof(init) - TK_FRAME_INIT_HDR, &len),
-		0);
-	ck_assert_int_eq(tk_handshake_respond(psk, init, sizeof(init), 9, TK_CIPHER_ALL, 0, resp,
-				 &s),
-		0);
+	                         sizeof(init) - TK_FRAME_INIT_HDR, &len),
+	        0);
+	ck_assert_int_eq(
+	        tk_handshake_respond(psk, init, sizeof(init), 9, TK_CIPHER_ALL, 0, resp, &s), 0);
 }
 END_TEST
 
@@ -433,8 +430,8 @@ START_TEST(data_rejects)
 	ck_assert_int_eq(tk_crypto_open(&p.r, bad, flen, &plen), -EALREADY);
 	/* too small a buffer, too large a payload */
 	ck_assert_int_eq(tk_crypto_seal(&p.i, buf, 100, 131, &flen), -ENOSPC);
-	ck_assert_int_eq(tk_crypto_seal(&p.i, buf, TK_FRAME_MAX_PAYLOAD + 1, SIZE_MAX, &flen),
-		-EMSGSIZE);
+	ck_assert_int_eq(
+	        tk_crypto_seal(&p.i, buf, TK_FRAME_MAX_PAYLOAD + 1, SIZE_MAX, &flen), -EMSGSIZE);
 }
 END_TEST
 
@@ -480,8 +477,8 @@ START_TEST(data_reorder_within_window)
 
 	handshake(&p, TK_CIPHER_CHACHA20POLY1305, TK_CIPHER_ALL, TK_CIPHER_CHACHA20POLY1305);
 	for (int k = 0; k < 64; k++)
-		ck_assert_int_eq(tk_crypto_seal(&p.i, frames[k], 8, sizeof(frames[k]), &flen[k]),
-			0);
+		ck_assert_int_eq(
+		        tk_crypto_seal(&p.i, frames[k], 8, sizeof(frames[k]), &flen[k]), 0);
 	for (int k = 63; k >= 0; k--)
 		ck_assert_int_eq(tk_crypto_open(&p.r, frames[k], flen[k], &plen), 0);
 }
@@ -489,7 +486,7 @@ END_TEST
 
 START_TEST(frame_parse)
 {
-	uint8_t b[TK_FRAME_INIT_LEN] = { 0 };
+	uint8_t b[TK_FRAME_INIT_LEN] = {0};
 	struct tk_frame f;
 
 	tk_frame_put_init(b, 0x04030201);
@@ -525,9 +522,9 @@ static size_t make_stream(uint8_t *out, size_t cap, int n, size_t *lens)
 	size_t off = 0;
 
 	for (int k = 0; k < n; k++) {
-		size_t len = k % 3 == 0 ? TK_FRAME_INIT_LEN
-			: k % 3 == 1	? TK_FRAME_MIN + rng(3000)
-					: TK_FRAME_RESP_LEN;
+		size_t len = k % 3 == 0   ? TK_FRAME_INIT_LEN
+		             : k % 3 == 1 ? TK_FRAME_MIN + rng(3000)
+		                          : TK_FRAME_RESP_LEN;
 
 		ck_assert_uint_le(off + 2 + len, cap);
 		ck_assert_int_eq(tk_framer_put_prefix(out + off, len), 0);
@@ -576,7 +573,7 @@ START_TEST(framer_random_chunks)
 					ck_assert_uint_eq(flen, lens[got]);
 					ck_assert_int_eq(tk_frame_parse(frame, flen, &f), 0);
 					ck_assert(f.sender == (uint32_t)got ||
-						f.counter == (uint64_t)got);
+					          f.counter == (uint64_t)got);
 					got++;
 				}
 			}
@@ -673,8 +670,9 @@ START_TEST(key_encode_parse)
 	ck_assert_int_eq(tk_crypto_key_parse(text, 44, back), -EINVAL);
 	ck_assert_int_eq(tk_crypto_key_parse("", 0, back), -EINVAL);
 	/* 33 bytes of base64 ends without padding at 44 characters: not a key */
-	ck_assert_int_eq(tk_crypto_key_parse("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", 44, back),
-		-EINVAL);
+	ck_assert_int_eq(
+	        tk_crypto_key_parse("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", 44, back),
+	        -EINVAL);
 }
 END_TEST
 
