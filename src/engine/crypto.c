@@ -126,17 +126,23 @@ int tk_crypto_open(struct tk_session *s, uint8_t *frame, size_t len, size_t *pay
 	return 0;
 }
 
+/* Age on the caller's monotonic clock; a clock that went backwards counts as new. */
+static uint64_t age_ns(const struct tk_session *s, uint64_t now_ns)
+{
+	return now_ns > s->created_ns ? now_ns - s->created_ns : 0;
+}
+
 bool tk_crypto_needs_rekey(const struct tk_session *s, uint64_t now_ns)
 {
 	if (s->send_counter >= s->rekey_after)
 		return true;
-	return s->initiator && now_ns - s->created_ns >= TK_REKEY_AFTER_SEC * TK_NSEC;
+	return s->initiator && age_ns(s, now_ns) >= TK_REKEY_AFTER_SEC * TK_NSEC;
 }
 
 bool tk_crypto_expired(const struct tk_session *s, uint64_t now_ns)
 {
 	return s->send_counter >= s->reject_after ||
-	       now_ns - s->created_ns >= TK_REJECT_AFTER_SEC * TK_NSEC;
+	       age_ns(s, now_ns) >= TK_REJECT_AFTER_SEC * TK_NSEC;
 }
 
 void tk_crypto_session_wipe(struct tk_session *s)
