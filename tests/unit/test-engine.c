@@ -716,17 +716,25 @@ START_TEST(key_file)
 }
 END_TEST
 
+/* Runs in each test's process: libsodium must be initialized (CPU features for AES-GCM). */
+static void setup_sodium(void)
+{
+	ck_assert_int_ge(sodium_init(), 0);
+}
+
 Suite *suite_engine(void)
 {
 	Suite *s = suite_create("engine");
 	TCase *tc = tcase_create("noise");
 
 	tcase_add_test(tc, noise_vectors);
+	tcase_add_checked_fixture(tc, setup_sodium, NULL);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("replay");
 	tcase_add_test(tc, replay_edges);
 	tcase_add_test(tc, replay_against_reference);
 	tcase_set_timeout(tc, 30);
+	tcase_add_checked_fixture(tc, setup_sodium, NULL);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("session");
 	tcase_add_loop_test(tc, handshake_and_data, 0, 4);
@@ -736,15 +744,18 @@ Suite *suite_engine(void)
 	tcase_add_loop_test(tc, data_rejects, 0, 4);
 	tcase_add_test(tc, data_counter_limit);
 	tcase_add_test(tc, data_reorder_within_window);
+	tcase_add_checked_fixture(tc, setup_sodium, NULL);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("frame");
 	tcase_add_test(tc, frame_parse);
 	tcase_add_test(tc, framer_random_chunks);
 	tcase_add_test(tc, framer_rejects);
+	tcase_add_checked_fixture(tc, setup_sodium, NULL);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("key");
 	tcase_add_test(tc, key_encode_parse);
 	tcase_add_test(tc, key_file);
+	tcase_add_checked_fixture(tc, setup_sodium, NULL);
 	suite_add_tcase(s, tc);
 	return s;
 }
