@@ -425,6 +425,10 @@ START_TEST(data_rejects)
 	memcpy(bad, buf, flen);
 	ck_assert_int_eq(tk_crypto_open(&p.r, bad, flen, &plen), 0);
 	ck_assert_uint_eq(plen, 100);
+	/* for another session of ours (the index says so): dropped before the AEAD */
+	memcpy(bad, buf, flen);
+	tk_frame_put_le32(bad + 4, p.r.local_index + 1);
+	ck_assert_int_eq(tk_crypto_open(&p.r, bad, flen, &plen), -EBADMSG);
 	/* replayed */
 	memcpy(bad, buf, flen);
 	ck_assert_int_eq(tk_crypto_open(&p.r, bad, flen, &plen), -EALREADY);
