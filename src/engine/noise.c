@@ -13,8 +13,8 @@
 
 #define BLOCKLEN 128
 
-static void hash2(uint8_t out[TK_NOISE_HASHLEN], const uint8_t *a, size_t a_len,
-	const uint8_t *b, size_t b_len)
+static void hash2(uint8_t out[TK_NOISE_HASHLEN], const uint8_t *a, size_t a_len, const uint8_t *b,
+        size_t b_len)
 {
 	crypto_generichash_state st;
 
@@ -28,7 +28,7 @@ static void hash2(uint8_t out[TK_NOISE_HASHLEN], const uint8_t *a, size_t a_len,
 
 /* HMAC-BLAKE2b(key, d1 || d2); every key here is at most HASHLEN, shorter than a block. */
 static void hmac(uint8_t out[TK_NOISE_HASHLEN], const uint8_t *key, size_t key_len,
-	const uint8_t *d1, size_t l1, const uint8_t *d2, size_t l2)
+        const uint8_t *d1, size_t l1, const uint8_t *d2, size_t l2)
 {
 	uint8_t pad[BLOCKLEN], inner[TK_NOISE_HASHLEN];
 	crypto_generichash_state st;
@@ -55,7 +55,7 @@ static void hmac(uint8_t out[TK_NOISE_HASHLEN], const uint8_t *key, size_t key_l
 
 /* HKDF(chaining_key, ikm, n) for n = 2 or 3; o3 may be NULL. */
 static void hkdf(const uint8_t ck[TK_NOISE_HASHLEN], const uint8_t *ikm, size_t ikm_len,
-	uint8_t o1[TK_NOISE_HASHLEN], uint8_t o2[TK_NOISE_HASHLEN], uint8_t o3[TK_NOISE_HASHLEN])
+        uint8_t o1[TK_NOISE_HASHLEN], uint8_t o2[TK_NOISE_HASHLEN], uint8_t o3[TK_NOISE_HASHLEN])
 {
 	static const uint8_t one = 1, two = 2, three = 3;
 	uint8_t temp[TK_NOISE_HASHLEN];
@@ -113,7 +113,7 @@ static void nonce(uint8_t out[12], uint64_t n)
 }
 
 int tk_noise_cipher_encrypt(struct tk_noise_cipher *cs, const uint8_t *ad, size_t ad_len,
-	const uint8_t *in, size_t len, uint8_t *out)
+        const uint8_t *in, size_t len, uint8_t *out)
 {
 	uint8_t npub[12];
 
@@ -121,14 +121,14 @@ int tk_noise_cipher_encrypt(struct tk_noise_cipher *cs, const uint8_t *ad, size_
 	if (cs->n == UINT64_MAX)
 		return -EOVERFLOW;
 	nonce(npub, cs->n);
-	crypto_aead_chacha20poly1305_ietf_encrypt(out, NULL, in, len, ad, ad_len, NULL, npub,
-		cs->k);
+	crypto_aead_chacha20poly1305_ietf_encrypt(
+	        out, NULL, in, len, ad, ad_len, NULL, npub, cs->k);
 	cs->n++;
 	return 0;
 }
 
 int tk_noise_cipher_decrypt(struct tk_noise_cipher *cs, const uint8_t *ad, size_t ad_len,
-	const uint8_t *in, size_t len, uint8_t *out)
+        const uint8_t *in, size_t len, uint8_t *out)
 {
 	uint8_t npub[12];
 
@@ -137,15 +137,15 @@ int tk_noise_cipher_decrypt(struct tk_noise_cipher *cs, const uint8_t *ad, size_
 	if (len < TK_NOISE_TAGLEN)
 		return -EBADMSG;
 	nonce(npub, cs->n);
-	if (crypto_aead_chacha20poly1305_ietf_decrypt(out, NULL, NULL, in, len, ad, ad_len, npub,
-		    cs->k) != 0)
+	if (crypto_aead_chacha20poly1305_ietf_decrypt(
+	            out, NULL, NULL, in, len, ad, ad_len, npub, cs->k) != 0)
 		return -EBADMSG;
 	cs->n++;
 	return 0;
 }
 
 int tk_noise_hs_init(struct tk_noise_hs *hs, bool initiator, const uint8_t *prologue,
-	size_t prologue_len, const uint8_t psk[TK_NOISE_KEYLEN])
+        size_t prologue_len, const uint8_t psk[TK_NOISE_KEYLEN])
 {
 	if (!hs || !psk || (!prologue && prologue_len))
 		return -EINVAL;
@@ -202,7 +202,7 @@ static int mix_ee(struct tk_noise_hs *hs)
 }
 
 int tk_noise_write_message(struct tk_noise_hs *hs, const uint8_t *payload, size_t payload_len,
-	uint8_t *out, size_t cap, size_t *out_len)
+        uint8_t *out, size_t cap, size_t *out_len)
 {
 	size_t need = TK_NOISE_DHLEN + payload_len + TK_NOISE_TAGLEN;
 	uint8_t *c = out + TK_NOISE_DHLEN;
@@ -234,7 +234,7 @@ int tk_noise_write_message(struct tk_noise_hs *hs, const uint8_t *payload, size_
 }
 
 int tk_noise_read_message(struct tk_noise_hs *hs, const uint8_t *msg, size_t msg_len,
-	uint8_t *payload, size_t cap, size_t *payload_len)
+        uint8_t *payload, size_t cap, size_t *payload_len)
 {
 	const uint8_t *c = msg + TK_NOISE_DHLEN;
 	size_t c_len;
@@ -265,8 +265,8 @@ int tk_noise_read_message(struct tk_noise_hs *hs, const uint8_t *msg, size_t msg
 	return 0;
 }
 
-int tk_noise_split(struct tk_noise_hs *hs, uint8_t i2r[TK_NOISE_KEYLEN],
-	uint8_t r2i[TK_NOISE_KEYLEN])
+int tk_noise_split(
+        struct tk_noise_hs *hs, uint8_t i2r[TK_NOISE_KEYLEN], uint8_t r2i[TK_NOISE_KEYLEN])
 {
 	uint8_t k1[TK_NOISE_HASHLEN], k2[TK_NOISE_HASHLEN];
 

@@ -18,10 +18,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TK_NOISE_DHLEN	 32
+#define TK_NOISE_DHLEN   32
 #define TK_NOISE_HASHLEN 64
-#define TK_NOISE_KEYLEN	 32
-#define TK_NOISE_TAGLEN	 16
+#define TK_NOISE_KEYLEN  32
+#define TK_NOISE_TAGLEN  16
 /* Noise's own limit on one message */
 #define TK_NOISE_MAX_MSG 65535
 
@@ -53,7 +53,7 @@ struct tk_noise_hs {
  * storage; prologue and psk are copied.  Returns 0, or -EINVAL for a NULL argument.
  */
 int tk_noise_hs_init(struct tk_noise_hs *hs, bool initiator, const uint8_t *prologue,
-	size_t prologue_len, const uint8_t psk[TK_NOISE_KEYLEN]);
+        size_t prologue_len, const uint8_t psk[TK_NOISE_KEYLEN]);
 
 /*
  * Use this ephemeral private key instead of a random one (test vectors only).  Call after
@@ -69,7 +69,7 @@ int tk_noise_hs_set_ephemeral(struct tk_noise_hs *hs, const uint8_t priv[TK_NOIS
  * all zero.
  */
 int tk_noise_write_message(struct tk_noise_hs *hs, const uint8_t *payload, size_t payload_len,
-	uint8_t *out, size_t cap, size_t *out_len);
+        uint8_t *out, size_t cap, size_t *out_len);
 
 /*
  * Read the peer's next handshake message; the decrypted payload goes to payload (cap bytes).
@@ -79,14 +79,14 @@ int tk_noise_write_message(struct tk_noise_hs *hs, const uint8_t *payload, size_
  * discarded.
  */
 int tk_noise_read_message(struct tk_noise_hs *hs, const uint8_t *msg, size_t msg_len,
-	uint8_t *payload, size_t cap, size_t *payload_len);
+        uint8_t *payload, size_t cap, size_t *payload_len);
 
 /*
  * After both messages: Split() into the initiator-to-responder key i2r and the
  * responder-to-initiator key r2i.  Returns 0 or -EPROTO if the handshake is not complete.
  */
-int tk_noise_split(struct tk_noise_hs *hs, uint8_t i2r[TK_NOISE_KEYLEN],
-	uint8_t r2i[TK_NOISE_KEYLEN]);
+int tk_noise_split(
+        struct tk_noise_hs *hs, uint8_t i2r[TK_NOISE_KEYLEN], uint8_t r2i[TK_NOISE_KEYLEN]);
 
 /* The handshake hash h (64 bytes, owned by hs); meaningful after the handshake. */
 const uint8_t *tk_noise_hs_hash(const struct tk_noise_hs *hs);
@@ -96,10 +96,10 @@ const uint8_t *tk_noise_hs_hash(const struct tk_noise_hs *hs);
  * vectors; out gets len + 16 bytes.  Returns 0 or -EOVERFLOW when n is exhausted.
  */
 int tk_noise_cipher_encrypt(struct tk_noise_cipher *cs, const uint8_t *ad, size_t ad_len,
-	const uint8_t *in, size_t len, uint8_t *out);
+        const uint8_t *in, size_t len, uint8_t *out);
 /* The reverse: out gets len - 16 bytes.  Returns 0, -EBADMSG, or -EOVERFLOW. */
 int tk_noise_cipher_decrypt(struct tk_noise_cipher *cs, const uint8_t *ad, size_t ad_len,
-	const uint8_t *in, size_t len, uint8_t *out);
+        const uint8_t *in, size_t len, uint8_t *out);
 
 /* Zero every secret in hs (sodium_memzero). */
 void tk_noise_hs_wipe(struct tk_noise_hs *hs);

@@ -12,13 +12,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define TK_REPLAY_BITS	 8192
-#define TK_REPLAY_WORDS	 (TK_REPLAY_BITS / 64)
+#define TK_REPLAY_BITS  8192
+#define TK_REPLAY_WORDS (TK_REPLAY_BITS / 64)
 /* how far behind the highest counter a packet may still arrive (8128) */
 #define TK_REPLAY_WINDOW (TK_REPLAY_BITS - 64)
 
 struct tk_replay {
-	uint64_t top;	/* highest accepted counter + 1; 0 while none was accepted */
+	uint64_t top;   /* highest accepted counter + 1; 0 while none was accepted */
 	uint64_t limit; /* counters >= limit are refused */
 	uint64_t bits[TK_REPLAY_WORDS];
 };

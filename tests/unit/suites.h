@@ -9,6 +9,7 @@
 
 Suite *suite_cmd(void);
 Suite *suite_decode(void);
+Suite *suite_engine(void);
 Suite *suite_opt(void);
 Suite *suite_out(void);
 Suite *suite_words(void);
