@@ -9,9 +9,10 @@ tk_private_netns "$@"
 
 $TUNKIT bridge add br0 --up
 out=$(mktemp)
-trap 'rm -f "$out" "$T_OUT" "$T_ERR"' EXIT
-timeout 20 $TUNKIT -j monitor > "$out" &
+# no `timeout` in between: it would send SIGINT twice (child and group)
+$TUNKIT -j monitor > "$out" &
 mp=$!
+trap 'kill $mp 2>/dev/null; rm -f "$out" "$T_OUT" "$T_ERR"' EXIT
 sleep 0.5
 $TUNKIT -q create -m tap tapm
 ip link set tapm up

@@ -9,6 +9,7 @@
 . "$TOP_SRCDIR/tests/integration/lib.sh"
 . "$TOP_SRCDIR/tests/integration/tunnel-lib.sh"
 command -v valgrind >/dev/null || tk_skip_all "needs valgrind"
+ldd "$TUNKIT" 2>/dev/null | grep -q libasan && tk_skip_all "sanitizer build (valgrind runs on the plain one)"
 tn_setup
 VG="valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99"
 
