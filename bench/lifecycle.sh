@@ -37,11 +37,13 @@ for ((r = 1; r <= ROUNDS; r++)); do
 	rec tk_show "$(ms "$TUNKIT" -j show)"
 	rec ip_show "$(ms ip -j -d link show)"
 	rec tk_delete "$(ms "$TUNKIT" -q delete --all)"
+	sleep 3
 	rec batch_create "$(ms ip -batch "$tmp/add")"
 	rec batch_delete "$(ms ip -batch "$tmp/del")"
 	rec loop_create "$(ms loop_add)"
 	rec loop_delete "$(ms loop_del)"
 	[ "$(count)" = 0 ] || { echo "bench: devices left over" >&2; exit 1; }
+	sleep 3 # the kernel frees 1,000 devices behind RCU: let that settle before creating
 done
 
 med() { tr ' ' '\n' <<<"${R[$1]}" | grep . | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }

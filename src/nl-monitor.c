@@ -17,8 +17,13 @@ int tk_nl_monitor_open(struct tk_nl **nl)
 {
 	int r = tk_nl_open(nl), big = 1 << 20;
 
-	if (r)
+	if (!r)
+		r = tk_nl_connect(*nl);
+	if (r) {
+		tk_nl_close(*nl);
+		*nl = NULL;
 		return r;
+	}
 	r = nl_socket_add_memberships((*nl)->sk, RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR,
 				      RTNLGRP_IPV6_IFADDR, 0);
 	if (r < 0) {

@@ -16,8 +16,11 @@ struct tk_nl {
 	struct nl_sock *sk;
 	int err; /* errno of the last NLMSG_ERROR, 0 if none */
 	bool skip_stats;
+	bool connected;
 };
 
+/* Connects the socket if it is not yet (tk_nl_open defers it); 0 or -errno. */
+int tk_nl_connect(struct tk_nl *nl);
 /* Clears the last error and extended ACK before a request. */
 void tk_nl_request_start(struct tk_nl *nl);
 /* libnl result -> 0 or -errno, preferring the kernel's own errno. */

@@ -61,11 +61,16 @@ static int err_cb(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
 	return NL_STOP;
 }
 
+/*
+ * The socket is made on the first request, not here: a create that needs
+ * no netlink at all (a batch of 1,000 plain creates) then costs none of
+ * the socket, bind and option calls.  It belongs to the namespace current
+ * at that first request.
+ */
 int tk_nl_open(struct tk_nl **out)
 {
 	struct tk_nl *nl = calloc(1, sizeof(*nl));
 	struct nl_cb *cb;
-	int one = 1;
 
 	if (!nl)
 		return -ENOMEM;
@@ -74,23 +79,28 @@ int tk_nl_open(struct tk_nl **out)
 		free(nl);
 		return -ENOMEM;
 	}
-	if (nl_connect(nl->sk, NETLINK_ROUTE) < 0) {
-		int r = errno ? -errno : -EIO;
-
-		nl_socket_free(nl->sk);
-		free(nl);
-		return r;
-	}
 	/* one read per dump chunk: the kernel's dump skbs are at most 32 KiB */
 	nl_socket_set_msg_buf_size(nl->sk, 65536);
 	nl_socket_disable_msg_peek(nl->sk);
 	/* requests that want an ACK ask for it; a GET is answered by its reply */
 	nl_socket_disable_auto_ack(nl->sk);
-	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
 	cb = nl_socket_get_cb(nl->sk);
 	nl_cb_err(cb, NL_CB_CUSTOM, err_cb, nl);
 	nl_cb_put(cb);
 	*out = nl;
+	return 0;
+}
+
+int tk_nl_connect(struct tk_nl *nl)
+{
+	int one = 1;
+
+	if (nl->connected)
+		return 0;
+	if (nl_connect(nl->sk, NETLINK_ROUTE) < 0)
+		return errno ? -errno : -EIO;
+	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	nl->connected = true;
 	return 0;
 }
 
@@ -139,8 +149,12 @@ int tk_nl_transact(struct tk_nl *nl, struct nl_msg *msg, int (*valid)(struct nl_
 		   void *arg)
 {
 	struct nl_cb *cb, *orig;
-	int r;
+	int r = tk_nl_connect(nl);
 
+	if (r) {
+		nlmsg_free(msg);
+		return r;
+	}
 	r = nl_send_auto(nl->sk, msg);
 	nlmsg_free(msg);
 	if (r < 0)
@@ -203,8 +217,12 @@ int tk_nl_dump(struct tk_nl *nl, struct nl_msg *msg, int (*fn)(struct nlmsghdr *
 	size_t cap = 65536;
 	char *buf;
 	uint32_t seq;
-	int r;
+	int r = tk_nl_connect(nl);
 
+	if (r) {
+		nlmsg_free(msg);
+		return r;
+	}
 	/* libnl copies every message of a reply into an nl_msg of its own;
 	 * for dumps of thousands of links the parsing is done in place here */
 	r = nl_send_auto(nl->sk, msg);
