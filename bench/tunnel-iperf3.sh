@@ -9,7 +9,10 @@
 #
 # Usage: bench/tunnel-iperf3.sh [TUNKIT] [SECONDS]   (root)
 set -u
-TK=${1:-tunkit}
+# default: the build tree beside this script, else tunkit on PATH
+TK=${1:-$(dirname "$0")/../build/tunkit}
+[ -x "$TK" ] || TK=$(command -v tunkit) || { echo "bench: no tunkit binary; pass its path" >&2; exit 2; }
+TK=$(readlink -f "$TK")
 SECS=${2:-3}
 A=bench-a-$$ B=bench-b-$$
 KEY=$(mktemp /tmp/tk-bench-key.XXXXXX)
