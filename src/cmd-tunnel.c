@@ -39,7 +39,7 @@ static int check(struct tk_ctx *ctx, const struct tk_tunnel_cfg *c)
 static int overhead(const struct tk_tunnel_cfg *c, int family)
 {
 	return (family == AF_INET6 ? 40 : 20) + (c->transport == TK_TR_UDP ? 8 : 32) +
-	       TK_PSK_OVERHEAD + (c->tap ? 14 : 0);
+	       TK_FRAME_OVERHEAD + (c->tap ? 14 : 0);
 }
 
 static int pick_mtu(const struct tk_tunnel_cfg *c, const struct tk_tunnel *t, int family)
@@ -131,7 +131,7 @@ static int prepare(struct tk_ctx *ctx, const struct tk_tunnel_cfg *c, struct tk_
 		   struct sockaddr_storage *bind_to, socklen_t *blen)
 {
 	const char *ep = c->listen ? c->listen : c->connect;
-	uint8_t key[32];
+	uint8_t key[TK_KEY_LEN];
 	int r;
 
 	t->listen = c->listen != NULL;
@@ -147,14 +147,14 @@ static int prepare(struct tk_ctx *ctx, const struct tk_tunnel_cfg *c, struct tk_
 		return tk_fail(ctx, ep, "cannot resolve the host");
 	if (sodium_init() < 0)
 		return tk_fail(ctx, "libsodium", "initialisation failed");
-	r = tk_psk_read(c->key, key);
-	if (r == -EKEYREJECTED)
+	r = tk_crypto_key_read(c->key, key);
+	if (r == -EPERM)
 		return tk_fail(ctx, c->key, "readable by group or others (chmod 600 it)");
 	if (r == -EINVAL)
 		return tk_fail(ctx, c->key, "not a key (make one with \"tunkit genkey\")");
 	if (r)
 		return tk_err(ctx, r, c->key);
-	tk_psk_init(&t->psk, key);
+	tk_peer_init(&t->sess, key, tk_crypto_ciphers(), !t->listen);
 	sodium_memzero(key, sizeof(key));
 	return 0;
 }
@@ -299,7 +299,7 @@ static int run(struct tk_ctx *ctx, int argc, char **argv)
 		r = tunnel(ctx, &cfg, t);
 	}
 	if (t) {
-		sodium_memzero(&t->psk, sizeof(t->psk));
+		tk_peer_wipe(&t->sess);
 		free(t->pkt);
 	}
 	free(t);

@@ -53,7 +53,15 @@ int tk_crypto_session_init(struct tk_session *s, unsigned cipher, bool initiator
 	s->remote_index = remote_index;
 	s->created_ns = now_ns;
 	tk_crypto_session_set_limits(s, TK_REKEY_AFTER_MESSAGES, TK_REJECT_AFTER_MESSAGES);
+	tk_crypto_session_set_times(s, TK_REKEY_AFTER_SEC * TK_NSEC, TK_REJECT_AFTER_SEC * TK_NSEC);
 	return 0;
+}
+
+void tk_crypto_session_set_times(struct tk_session *s, uint64_t rekey_after_ns,
+        uint64_t reject_after_ns)
+{
+	s->rekey_after_ns = rekey_after_ns;
+	s->reject_after_ns = reject_after_ns;
 }
 
 void tk_crypto_session_set_limits(struct tk_session *s, uint64_t rekey_after, uint64_t reject_after)
@@ -134,15 +142,16 @@ static uint64_t age_ns(const struct tk_session *s, uint64_t now_ns)
 
 bool tk_crypto_needs_rekey(const struct tk_session *s, uint64_t now_ns)
 {
-	if (s->send_counter >= s->rekey_after)
+	/* the peer's counter too: a one-way flow from the responder must rekey as well */
+	if (s->send_counter >= s->rekey_after || s->replay.top > s->rekey_after)
 		return true;
-	return s->initiator && age_ns(s, now_ns) >= TK_REKEY_AFTER_SEC * TK_NSEC;
+	return s->initiator && age_ns(s, now_ns) >= s->rekey_after_ns;
 }
 
 bool tk_crypto_expired(const struct tk_session *s, uint64_t now_ns)
 {
 	return s->send_counter >= s->reject_after ||
-	       age_ns(s, now_ns) >= TK_REJECT_AFTER_SEC * TK_NSEC;
+	       age_ns(s, now_ns) >= s->reject_after_ns;
 }
 
 void tk_crypto_session_wipe(struct tk_session *s)

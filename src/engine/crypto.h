@@ -45,6 +45,8 @@ struct tk_session {
 	uint64_t rekey_after;  /* messages */
 	uint64_t reject_after; /* messages, each direction: no counter at or past it */
 	uint64_t created_ns;   /* the caller's monotonic clock at the handshake */
+	uint64_t rekey_after_ns;  /* age: the initiator starts a new handshake */
+	uint64_t reject_after_ns; /* age: the session is not used at all */
 	struct tk_replay replay;
 	uint32_t local_index;  /* data frames to us carry this */
 	uint32_t remote_index; /* data frames we send carry this */
@@ -72,6 +74,10 @@ int tk_crypto_session_init(struct tk_session *s, unsigned cipher, bool initiator
 void tk_crypto_session_set_limits(
         struct tk_session *s, uint64_t rekey_after, uint64_t reject_after);
 
+/* Other ages for rekeying and expiry (default TK_REKEY_AFTER_SEC, TK_REJECT_AFTER_SEC). */
+void tk_crypto_session_set_times(struct tk_session *s, uint64_t rekey_after_ns,
+        uint64_t reject_after_ns);
+
 /*
  * Seal a data frame in place.  frame[TK_FRAME_DATA_HDR..+payload_len) holds the plaintext;
  * the header is written before it and the tag after it; cap is the room at frame.
@@ -92,7 +98,7 @@ int tk_crypto_seal(
  */
 int tk_crypto_open(struct tk_session *s, uint8_t *frame, size_t len, size_t *payload_len);
 
-/* Whether it is time for a new handshake (initiator: age; both: count). */
+/* Whether it is time for a new handshake (initiator: age; both: count sent or received). */
 bool tk_crypto_needs_rekey(const struct tk_session *s, uint64_t now_ns);
 /* Whether the session must no longer be used (age or counter). */
 bool tk_crypto_expired(const struct tk_session *s, uint64_t now_ns);

@@ -30,6 +30,9 @@ enum tk_frame_type {
 #define TK_FRAME_MAX         65535             /* what the TCP length prefix can say */
 #define TK_FRAME_MAX_PAYLOAD (TK_FRAME_MAX - TK_FRAME_OVERHEAD)
 #define TK_FRAMER_PREFIX     2
+/* A data payload of this one byte is a probe: a keepalive that asks for a keepalive back
+ * (no IP packet or Ethernet frame is one byte long). */
+#define TK_FRAME_PROBE       0x01
 
 /* A parsed frame header; fields not in that message type are 0. */
 struct tk_frame {

@@ -2,15 +2,18 @@
 /*
  * The tunnel's event loop: epoll over the device fd, the underlay socket(s),
  * a signalfd (SIGINT/SIGTERM end, SIGHUP re-reads the key), a 200 ms
- * timerfd tick (hello retries with backoff, keepalives, session timeout,
- * TCP reconnects) and the control socket.  Receive order for each frame:
- * size and type, AEAD open with the replay window, then roaming and
- * timers, then the write to the device.  The device fd stays open for the
- * tunnel's whole life, so a lost peer never flaps the link.
+ * timerfd tick (handshakes with backoff, rekeying, probes and keepalives,
+ * session expiry, TCP reconnects) and the control socket.  Sessions and
+ * handshakes are engine/peer.c's; this file only moves frames and keeps
+ * time.  Receive order for each frame: size and type, session, AEAD and
+ * replay window, then roaming and timers, then the write to the device.
+ * The device fd stays open for the tunnel's whole life, so a lost peer
+ * never flaps the link.
  */
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <sodium.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
@@ -20,7 +23,8 @@
 #include "engine/sockaddr.h"
 
 #define TICK_NS 200000000L
-#define HELLO_MAX_BACKOFF 8.0
+/* sent and heard nothing for this long: the session is down (the connecting side rehandshakes) */
+#define TK_DEAD_SEC 2.5
 
 /* Rate limit of bad-packet reports: 5 per 10 seconds. */
 static void report_bad(struct tk_tunnel *t, const char *why, const struct sockaddr_storage *from)
@@ -38,53 +42,115 @@ static void report_bad(struct tk_tunnel *t, const char *why, const struct sockad
 						  tk_sockaddr_json(from)));
 }
 
-static int send_frame(struct tk_tunnel *t, int type, uint8_t *payload, size_t len)
+static uint64_t now_ns(void)
 {
-	uint8_t *f;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* A frame onto the underlay (TCP needs TK_FRAMER_PREFIX bytes of headroom before it);
+ * to is where a UDP answer goes, NULL for the peer. */
+static int put(struct tk_tunnel *t, uint8_t *f, size_t len, const struct sockaddr_storage *to)
+{
 	int r;
 
-	if (!t->have_peer || (t->transport == TK_TR_TCP && t->sock_fd < 0))
-		return -ENOTCONN;
-	f = tk_psk_seal(&t->psk, type, payload, len);
-	if (t->transport == TK_TR_UDP)
-		r = tk_udp_send(t, f, len + TK_PSK_OVERHEAD);
+	if (t->transport == TK_TR_TCP)
+		r = t->sock_fd < 0 ? -ENOTCONN : tk_tcp_send(t, f, len);
+	else if (to)
+		r = tk_udp_send_to(t, f, len, to);
 	else
-		r = tk_tcp_send(t, f, len + TK_PSK_OVERHEAD);
+		r = t->have_peer ? tk_udp_send(t, f, len) : -ENOTCONN;
 	if (!r)
 		t->last_tx = tk_mono();
 	return r;
 }
 
-static int send_control(struct tk_tunnel *t, int type)
+/* Data and probes expect to hear from the peer soon (an answer, or its passive keepalive);
+ * keepalives and handshake answers do not, or two peers would answer each other forever. */
+static void expect_answer(struct tk_tunnel *t)
 {
-	uint8_t *p = t->pkt->buf + TK_PKT_HEADROOM;
-
-	if (type == TK_PSK_KEEPALIVE)
-		t->st.keepalives_tx++;
-	return send_frame(t, type, p, 0);
+	if (!t->unanswered)
+		t->unanswered = t->last_tx;
 }
 
-static void session_up(struct tk_tunnel *t, bool restarted)
+/* Seals the payload at frame + TK_FRAME_DATA_HDR and sends it to the peer. */
+static int send_data(struct tk_tunnel *t, uint8_t *frame, size_t len, size_t cap)
+{
+	size_t flen;
+	int r;
+
+	if (!t->have_peer)
+		return -ENOTCONN;
+	r = tk_peer_seal(&t->sess, now_ns(), frame, len, cap, &flen);
+	return r ? r : put(t, frame, flen, NULL);
+}
+
+/* An empty data frame; a probe carries one byte, TK_FRAME_PROBE, and asks for one back. */
+static void send_keepalive(struct tk_tunnel *t, bool probe)
+{
+	uint8_t b[TK_PKT_HEADROOM + TK_FRAME_OVERHEAD + 16];
+	uint8_t *f = b + TK_PKT_HEADROOM - TK_FRAME_DATA_HDR;
+
+	f[TK_FRAME_DATA_HDR] = TK_FRAME_PROBE;
+	if (send_data(t, f, probe ? 1 : 0, sizeof(b) - (size_t)(f - b)))
+		return;
+	t->st.keepalives_tx++;
+	if (probe) {
+		t->last_probe = t->last_tx;
+		expect_answer(t);
+	}
+}
+
+static void initiate(struct tk_tunnel *t)
+{
+	uint8_t b[TK_FRAMER_PREFIX + TK_FRAME_INIT_LEN];
+
+	t->fresh_handshake = false;
+	if (tk_peer_initiate(&t->sess, now_ns(), b + TK_FRAMER_PREFIX))
+		return;
+	if (!put(t, b + TK_FRAMER_PREFIX, TK_FRAME_INIT_LEN, NULL))
+		t->st.handshakes_tx++;
+}
+
+static json_t *cipher_json(unsigned c)
+{
+	return json_string(c == TK_CIPHER_AES256GCM ? "aes-256-gcm" : "chacha20-poly1305");
+}
+
+static void new_session(struct tk_tunnel *t)
 {
 	double now = tk_now();
 
-	if (t->session_up && !restarted)
+	t->last_handshake = now;
+	if (t->session_up) {
+		tk_tunnel_event(t, "rekeyed", json_pack("{s:I}", "sessions",
+							(json_int_t)t->sess.sessions));
 		return;
+	}
 	t->session_up = true;
 	t->session_since = now;
-	t->last_handshake = now;
-	t->retry = 0;
-	tk_tunnel_event(t, "session_up", json_pack("{s:o}", "peer", tk_sockaddr_json(&t->peer)));
+	tk_tunnel_event(t, "session_up", json_pack("{s:o,s:o}", "peer", tk_sockaddr_json(&t->peer),
+						   "cipher", cipher_json(t->sess.cur.cipher)));
 }
 
-/* After authentication: roaming (UDP listener follows the peer) and timers. */
+static void session_down(struct tk_tunnel *t, const char *why)
+{
+	if (!t->session_up)
+		return;
+	t->session_up = false;
+	tk_tunnel_event(t, "session_down", json_pack("{s:s}", "reason", why));
+}
+
+/* After authentication: roaming (the UDP listener follows the peer) and timers. */
 static void authenticated(struct tk_tunnel *t, const struct sockaddr_storage *from,
-			  socklen_t flen, bool new_sender)
+			  socklen_t flen)
 {
 	t->last_rx = tk_mono();
+	t->unanswered = 0;
 	t->auth_ok++;
-	if (from && t->listen &&
-	    (!t->have_peer || !tk_sockaddr_equal(from, &t->peer))) {
+	if (from && t->listen && (!t->have_peer || !tk_sockaddr_equal(from, &t->peer))) {
 		bool had = t->have_peer;
 
 		memcpy(&t->peer, from, flen);
@@ -94,38 +160,56 @@ static void authenticated(struct tk_tunnel *t, const struct sockaddr_storage *fr
 			tk_tunnel_event(t, "peer_changed",
 					json_pack("{s:o}", "peer", tk_sockaddr_json(&t->peer)));
 	}
-	session_up(t, new_sender);
 }
 
-/* One received frame (UDP datagram or TCP record); 0, or -errno when fatal. */
+static void count_bad(struct tk_tunnel *t, int r, const struct sockaddr_storage *from)
+{
+	if (r == -EALREADY || r == -ESTALE) {
+		t->st.replays++;
+		report_bad(t, "replay", from);
+		return;
+	}
+	t->st.auth_failures++;
+	report_bad(t, r == -ENOPROTOOPT ? "no common cipher" : "authentication", from);
+}
+
+/* One received frame (UDP datagram or TCP record); 0, or -errno when fatal.  The order:
+ * size and type, session, AEAD and replay window (tk_peer_receive), then roaming and
+ * timers, then the device. */
 static int deliver_from(struct tk_tunnel *t, uint8_t *f, size_t len,
 			const struct sockaddr_storage *from, socklen_t flen)
 {
-	bool new_sender;
-	int type, n;
+	uint8_t ans[TK_FRAMER_PREFIX + TK_FRAME_RESP_LEN];
+	unsigned ev;
+	size_t n;
 	ssize_t w;
+	int r;
 
-	n = tk_psk_open(&t->psk, f, len, &type, &new_sender);
-	if (n == -EALREADY) {
-		t->st.replays++;
-		report_bad(t, "replay", from ? from : &t->peer);
+	r = tk_peer_receive(&t->sess, now_ns(), f, len, ans + TK_FRAMER_PREFIX, &n, &ev);
+	if (r < 0) {
+		count_bad(t, r, from ? from : &t->peer);
 		return 0;
 	}
-	if (n < 0) {
-		t->st.auth_failures++;
-		report_bad(t, "authentication", from ? from : &t->peer);
+	if (r == TK_PEER_ANSWER) {
+		/* an initiation proves nothing yet (it may be replayed): no roaming, no timers */
+		t->st.handshakes_rx++;
+		put(t, ans + TK_FRAMER_PREFIX, n, from);
 		return 0;
 	}
-	authenticated(t, from, flen, new_sender);
-	if (type == TK_PSK_HELLO) {
-		send_control(t, TK_PSK_KEEPALIVE);
+	authenticated(t, from, flen);
+	if (ev & TK_PEER_EV_NEW_SESSION)
+		new_session(t);
+	if (r == TK_PEER_SESSION) {
+		send_keepalive(t, false); /* confirms the session to the responder at once */
 		return 0;
 	}
-	if (type == TK_PSK_KEEPALIVE || n == 0) {
+	if (r == TK_PEER_KEEPALIVE || (n == 1 && f[TK_FRAME_DATA_HDR] == TK_FRAME_PROBE)) {
 		t->st.keepalives_rx++;
+		if (n == 1)
+			send_keepalive(t, false);
 		return 0;
 	}
-	w = write(t->tun_fd, f + TK_PSK_HDR, (size_t)n);
+	w = write(t->tun_fd, f + TK_FRAME_DATA_HDR, n);
 	if (w < 0 && (errno == EBADFD || errno == EIO || errno == ENXIO))
 		return -errno;
 	if (w > 0) {
@@ -148,7 +232,7 @@ static int on_sock(struct tk_tunnel *t)
 {
 	struct sockaddr_storage from;
 	socklen_t flen;
-	uint8_t *buf = t->pkt->buf + TK_PKT_HEADROOM - TK_PSK_HDR;
+	uint8_t *buf = t->pkt->buf + TK_PKT_HEADROOM - TK_FRAME_DATA_HDR;
 	int n, r;
 
 	if (t->transport == TK_TR_TCP) {
@@ -181,25 +265,27 @@ static int on_tun(struct tk_tunnel *t)
 	uint8_t *p = t->pkt->buf + TK_PKT_HEADROOM;
 
 	for (int i = 0; i < 64; i++) {
-		ssize_t n = read(t->tun_fd, p, TK_PKT_MAX - TK_PSK_OVERHEAD);
+		ssize_t n = read(t->tun_fd, p, TK_PKT_MAX - TK_FRAME_OVERHEAD);
 
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			return 0;
 		if (n < 0)
 			return -errno;
-		if (send_frame(t, TK_PSK_DATA, p, (size_t)n))
-			continue; /* no peer yet, or a full socket: the packet is dropped */
+		if (send_data(t, p - TK_FRAME_DATA_HDR, (size_t)n, TK_PKT_MAX + TK_PKT_TAILROOM))
+			continue; /* no session yet, or a full socket: the packet is dropped */
+		expect_answer(t);
 		t->st.tx_packets++;
 		t->st.tx_bytes += (uint64_t)n;
 	}
 	return 0;
 }
 
-/* The 200 ms tick: hellos with backoff, keepalives, session timeout, reconnect. */
+/* The 200 ms tick: handshakes, probes and keepalives, expiry, TCP reconnects. */
 static void on_tick(struct tk_tunnel *t)
 {
-	uint64_t exp;
+	uint64_t exp, ns = now_ns();
 	double now = tk_mono();
+	bool silent;
 
 	if (read(t->timer_fd, &exp, sizeof(exp)) < 0)
 		return;
@@ -207,42 +293,48 @@ static void on_tick(struct tk_tunnel *t)
 	    now >= t->next_reconnect) {
 		t->retry = t->retry < 4 ? t->retry + 1 : 4;
 		t->next_reconnect = now + (1u << t->retry) * 0.25;
-		if (!tk_tcp_connect(t))
-			t->next_hello = 0;
+		if (!tk_tcp_connect(t)) {
+			/* a new connection, a new session: the old one may be the old peer's */
+			t->fresh_handshake = true;
+			t->sess.hs_pending = false;
+			t->sess.hs_tries = 0;
+			t->unanswered = 0;
+		}
 	}
-	if (t->session_up && t->keepalive && now - t->last_rx > 3.0 * t->keepalive + 1) {
-		t->session_up = false;
-		tk_tunnel_event(t, "session_down", json_pack("{s:s}", "reason", "timeout"));
-	}
-	if (!t->listen && !t->session_up && now >= t->next_hello) {
-		double b = 0.5 * (1u << (t->retry < 4 ? t->retry : 4));
-
-		t->next_hello = now + (b < HELLO_MAX_BACKOFF ? b : HELLO_MAX_BACKOFF);
-		if (t->transport == TK_TR_UDP)
-			t->retry++;
-		send_control(t, TK_PSK_HELLO);
-	}
+	if (tk_peer_expire(&t->sess, ns))
+		session_down(t, "expired");
+	/* sent something, heard nothing: ask once a second, give up on the session after
+	 * TK_DEAD_SEC (the connecting side then starts a new handshake) */
+	silent = t->unanswered && now - t->unanswered > TK_DEAD_SEC;
+	if (silent)
+		session_down(t, "timeout");
+	else if (t->unanswered && now - t->unanswered >= 1.0 && now - t->last_probe >= 1.0)
+		send_keepalive(t, true);
+	if (t->have_peer && (t->transport == TK_TR_UDP || t->sock_fd >= 0) &&
+	    tk_peer_want_initiate(&t->sess, ns, silent || t->fresh_handshake))
+		initiate(t);
 	if (t->session_up && t->keepalive && now - t->last_tx >= t->keepalive)
-		send_control(t, TK_PSK_KEEPALIVE);
+		send_keepalive(t, true);
 }
 
 /* SIGINT/SIGTERM: 1 (stop); SIGHUP re-reads the key: 0. */
 static int on_signal(struct tk_tunnel *t)
 {
 	struct signalfd_siginfo si;
-	uint8_t key[32];
+	uint8_t key[TK_KEY_LEN];
 	int r;
 
 	if (read(t->sig_fd, &si, sizeof(si)) != sizeof(si))
 		return 0;
 	if (si.ssi_signo != SIGHUP)
 		return 1;
-	r = tk_psk_read(t->key_path, key);
+	r = tk_crypto_key_read(t->key_path, key);
 	if (r) {
 		tk_tunnel_event(t, "key_reload_failed", json_pack("{s:s}", "error", strerror(-r)));
 		return 0;
 	}
-	memcpy(t->psk.key, key, sizeof(key));
+	tk_peer_set_key(&t->sess, key);
+	sodium_memzero(key, sizeof(key));
 	tk_tunnel_event(t, "key_reloaded", NULL);
 	return 0;
 }

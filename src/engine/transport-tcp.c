@@ -6,8 +6,6 @@
  * side reconnects with backoff from the loop's tick.  The listening side
  * keeps a second, pending connection: it replaces the current one only
  * once a frame of it authenticates.
- * TEMPORARY: the framer of engine/frame.c (branch engine-proto) replaces
- * the length prefix here when it lands.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -204,7 +202,7 @@ int tk_tcp_recv(struct tk_tunnel *t, int (*deliver)(struct tk_tunnel *, uint8_t 
 	t->rlen += (size_t)n;
 	while (!r && t->rlen - used >= TCP_HDR) {
 		flen = (size_t)t->rbuf[used] << 8 | t->rbuf[used + 1];
-		if (flen < TK_PSK_OVERHEAD || flen > TK_PKT_MAX - TCP_HDR)
+		if (flen < TK_FRAME_MIN || flen > TK_PKT_MAX - TCP_HDR)
 			return -EMSGSIZE;
 		if (t->rlen - used < TCP_HDR + flen)
 			break;

@@ -37,12 +37,19 @@ int tk_udp_open(struct tk_tunnel *t, const struct sockaddr *bind_to, socklen_t b
 	return 0;
 }
 
-int tk_udp_send(struct tk_tunnel *t, const uint8_t *frame, size_t len)
+int tk_udp_send_to(struct tk_tunnel *t, const uint8_t *frame, size_t len,
+		   const struct sockaddr_storage *to)
 {
-	ssize_t n = sendto(t->sock_fd, frame, len, 0, (const struct sockaddr *)&t->peer,
-			   t->peer_len);
+	socklen_t tl = to->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+						  : sizeof(struct sockaddr_in);
+	ssize_t n = sendto(t->sock_fd, frame, len, 0, (const struct sockaddr *)to, tl);
 
 	return n < 0 ? -errno : 0;
+}
+
+int tk_udp_send(struct tk_tunnel *t, const uint8_t *frame, size_t len)
+{
+	return tk_udp_send_to(t, frame, len, &t->peer);
 }
 
 int tk_udp_recv(struct tk_tunnel *t, uint8_t *buf, size_t size, struct sockaddr_storage *from,

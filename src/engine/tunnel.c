@@ -82,13 +82,21 @@ json_t *tk_tunnel_state(const struct tk_tunnel *t)
 	const struct tk_stats *s = &t->st;
 
 	return json_pack(
-		"{s:s,s:s,s:o,s:b,s:o,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "role",
+		"{s:s,s:s,s:o,s:b,s:o,s:o,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+		"role",
 		t->listen ? "listen" : "connect", "transport",
 		t->transport == TK_TR_UDP ? "udp" : "tcp", "peer",
 		t->have_peer ? tk_sockaddr_json(&t->peer) : json_null(), "session_up",
 		t->session_up, "session_age",
 		t->session_up ? json_real(now - t->session_since) : json_null(), "last_handshake",
-		ts_or_null(t->last_handshake), "tx_packets", (json_int_t)s->tx_packets, "tx_bytes",
+		ts_or_null(t->last_handshake), "cipher",
+		t->sess.has_cur ? json_string(t->sess.cur.cipher == TK_CIPHER_AES256GCM
+						      ? "aes-256-gcm"
+						      : "chacha20-poly1305")
+				: json_null(),
+		"sessions", (json_int_t)t->sess.sessions, "handshakes_tx",
+		(json_int_t)s->handshakes_tx, "handshakes_rx", (json_int_t)s->handshakes_rx,
+		"tx_packets", (json_int_t)s->tx_packets, "tx_bytes",
 		(json_int_t)s->tx_bytes, "rx_packets", (json_int_t)s->rx_packets, "rx_bytes",
 		(json_int_t)s->rx_bytes, "auth_failures", (json_int_t)s->auth_failures,
 		"replays_dropped", (json_int_t)s->replays, "keepalives_tx",

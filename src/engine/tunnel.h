@@ -16,7 +16,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include "engine/psk.h"
+#include "engine/peer.h"
 
 #define TK_PKT_HEADROOM 64
 #define TK_PKT_MAX 65535
@@ -31,6 +31,7 @@ enum tk_transport { TK_TR_UDP, TK_TR_TCP };
 struct tk_stats {
 	uint64_t tx_packets, tx_bytes, rx_packets, rx_bytes;
 	uint64_t auth_failures, replays, keepalives_tx, keepalives_rx, oversize;
+	uint64_t handshakes_tx, handshakes_rx; /* initiations sent, answered */
 };
 
 struct tk_tunnel {
@@ -48,11 +49,14 @@ struct tk_tunnel {
 	/* state */
 	int tun_fd, sock_fd, lsock_fd, sig_fd, timer_fd, ctl_fd, ep_fd;
 	bool have_peer, session_up;
-	struct tk_psk psk;
+	struct tk_peer sess;	      /* handshake and sessions */
 	struct tk_stats st;
 	double started, session_since, last_rx, last_tx, last_handshake;
-	unsigned retry;		      /* connect side: hello backoff step */
-	double next_hello, next_reconnect;
+	double unanswered;	      /* first frame sent since the last one received, 0 none */
+	double last_probe;
+	bool fresh_handshake;	      /* connect side: a new TCP connection wants one */
+	unsigned retry;		      /* connect side: TCP reconnect backoff step */
+	double next_reconnect;
 	unsigned log_budget;	      /* rate limit of bad-packet log lines */
 	double log_window;
 	/* tcp: the stream reassembly buffer */
@@ -94,6 +98,8 @@ json_t *tk_tunnel_state(const struct tk_tunnel *t);
 /* Underlay transports.  bind is for --listen, peer for --connect. */
 int tk_udp_open(struct tk_tunnel *t, const struct sockaddr *bind, socklen_t blen);
 int tk_udp_send(struct tk_tunnel *t, const uint8_t *frame, size_t len);
+int tk_udp_send_to(struct tk_tunnel *t, const uint8_t *frame, size_t len,
+		   const struct sockaddr_storage *to);
 /* Reads one datagram into buf; returns its length, -EAGAIN, or -errno. */
 int tk_udp_recv(struct tk_tunnel *t, uint8_t *buf, size_t size, struct sockaddr_storage *from,
 		socklen_t *flen);

@@ -19,7 +19,7 @@ t_is "$(ip -n "$B" -j route show 203.0.113.0/24 | jq -r '.[0].dev')" tkb \
 t_ok "udp/v4: ping across" ip netns exec "$B" ping -c 3 -i 0.2 -W 2 192.0.2.1
 t_ok "udp/v4: 5 MiB transfer, checksum equal" tn_transfer "$A" 192.0.2.1 "$B"
 mtu=$(ip -n "$B" -j link show tkb | jq '.[0].mtu')
-t_is "$mtu" 1436 "udp/v4: MTU derived: 1500 - 20 - 8 - 36"
+t_is "$mtu" 1440 "udp/v4: MTU derived: 1500 - 20 - 8 - 32"
 t_ok "udp/v4: ping -M do at the MTU passes" \
 	ip netns exec "$B" ping -c 1 -W 2 -M do -s $((mtu - 28)) 192.0.2.1
 t_status 1 "udp/v4: one byte more fails" \
@@ -53,7 +53,7 @@ tn_start PA "$A" tunnel --listen '[2001:db8:1::1]:5001' --key "$KEY" --dev tka \
 tn_start PB "$B" tunnel --connect '[2001:db8:1::1]:5001' --key "$KEY" --dev tkb \
 	--addr 192.0.2.2/24 --addr 2001:db8:2::2/64
 wait_for 5 tn_up "$B" tkb; t_is $? 0 "udp/v6: session up within 5 s"
-t_is "$(ip -n "$B" -j link show tkb | jq '.[0].mtu')" 1416 "udp/v6: MTU 1500 - 40 - 8 - 36"
+t_is "$(ip -n "$B" -j link show tkb | jq '.[0].mtu')" 1420 "udp/v6: MTU 1500 - 40 - 8 - 32"
 t_ok "udp/v6: ping across" ip netns exec "$B" ping -c 3 -i 0.2 -W 2 192.0.2.1
 wait_for 3 ip netns exec "$B" ping -c 1 -W 1 2001:db8:2::1
 t_ok "udp/v6: ping6 across" ip netns exec "$B" ping -c 2 -i 0.2 -W 2 2001:db8:2::1

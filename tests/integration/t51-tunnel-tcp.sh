@@ -21,11 +21,11 @@ tn_start PA "$A" tunnel -t tcp --listen 198.51.100.1:5000 --key "$KEY" --dev tka
 tn_start PB "$B" tunnel -t tcp --connect 198.51.100.1:5000 --key "$KEY" --dev tkb \
 	--addr 192.0.2.2/24
 wait_for 5 tn_up "$B" tkb; t_is $? 0 "tcp/v4: session up within 5 s"
-t_is "$(ip -n "$B" -j link show tkb | jq '.[0].mtu')" 1412 "tcp/v4: MTU 1500 - 20 - 32 - 36"
+t_is "$(ip -n "$B" -j link show tkb | jq '.[0].mtu')" 1416 "tcp/v4: MTU 1500 - 20 - 32 - 32"
 t_ok "tcp/v4: ping across" ip netns exec "$B" ping -c 3 -i 0.2 -W 2 192.0.2.1
 t_ok "tcp/v4: 5 MiB transfer, checksum equal" tn_transfer "$A" 192.0.2.1 "$B"
 t_ok "tcp/v4: ping -M do at the MTU passes" \
-	ip netns exec "$B" ping -c 1 -W 2 -M do -s $((1412 - 28)) 192.0.2.1
+	ip netns exec "$B" ping -c 1 -W 2 -M do -s $((1416 - 28)) 192.0.2.1
 
 # garbage: a second connection that sends junk waits as pending, is dropped,
 # and never pushes the peer's authenticated connection out
@@ -70,7 +70,7 @@ tn_start PA "$A" tunnel -m tap --listen 198.51.100.1:5003 --key "$KEY" --dev tka
 tn_start PB "$B" tunnel -m tap --connect 198.51.100.1:5003 --key "$KEY" --dev tkb \
 	--addr 192.0.2.2/24
 wait_for 5 tn_up "$B" tkb; t_is $? 0 "udp/tap: session up within 5 s"
-t_is "$(ip -n "$B" -j link show tkb | jq '.[0].mtu')" 1422 "udp/tap: MTU 1436 - 14"
+t_is "$(ip -n "$B" -j link show tkb | jq '.[0].mtu')" 1426 "udp/tap: MTU 1440 - 14"
 t_ok "udp/tap: ping across" ip netns exec "$B" ping -c 3 -i 0.2 -W 2 192.0.2.1
 t_ok "udp/tap: 5 MiB transfer, checksum equal" tn_transfer "$A" 192.0.2.1 "$B"
 t_done

@@ -30,7 +30,7 @@ t_ok "dry-run: succeeds" ip netns exec "$A" "$TUNKIT" tunnel --dry-run --listen 
 	--key "$KEY" --dev tka --addr 192.0.2.1/24 --route 203.0.113.0/24 --nat
 out=$(t_stdout)
 t_match "$out" "^ip tuntap add dev tka mode tun" "dry-run: device command"
-t_match "$out" "ip link set dev tka mtu 1416 up" "dry-run: mtu (dual-stack listener: IPv6 overhead)"
+t_match "$out" "ip link set dev tka mtu 1420 up" "dry-run: mtu (dual-stack listener: IPv6 overhead)"
 t_match "$out" "ip addr add 192\.0\.2\.1/24 dev tka" "dry-run: address"
 t_match "$out" "ip route add 203\.0\.113\.0/24 dev tka" "dry-run: route"
 t_match "$out" "masquerade" "dry-run: the nft script"

@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Sessions with the peer (peer.h): index allocation, the responder's confirmation rule,
+ * rotation cur -> prev on every new session, expiry.  Session structs are moved by value
+ * and the old copy is wiped, so no key is left behind in a slot that is not in use.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "engine/peer.h"
+
+#define NSEC_PER_MS UINT64_C(1000000)
+
+void tk_peer_init(struct tk_peer *p, const uint8_t psk[TK_KEY_LEN], unsigned ciphers,
+        bool initiator)
+{
+	sodium_memzero(p, sizeof(*p));
+	memcpy(p->psk, psk, TK_KEY_LEN);
+	p->ciphers = ciphers;
+	p->initiator = initiator;
+}
+
+void tk_peer_set_key(struct tk_peer *p, const uint8_t psk[TK_KEY_LEN])
+{
+	memcpy(p->psk, psk, TK_KEY_LEN);
+}
+
+void tk_peer_wipe(struct tk_peer *p)
+{
+	sodium_memzero(p, sizeof(*p));
+}
+
+static void drop(struct tk_session *s, bool *has)
+{
+	if (*has)
+		tk_crypto_session_wipe(s);
+	*has = false;
+}
+
+/* A random index no live session or pending handshake uses (never 0). */
+static uint32_t new_index(const struct tk_peer *p)
+{
+	uint32_t i;
+
+	do
+		i = randombytes_random();
+	while (!i || (p->has_cur && i == p->cur.local_index) ||
+	        (p->has_next && i == p->next.local_index) ||
+	        (p->has_prev && i == p->prev.local_index) ||
+	        (p->hs_pending && i == p->hs.local_index));
+	return i;
+}
+
+/* The configured limits on a new session; the reject age stays a minute past the rekey age. */
+static void limits(const struct tk_peer *p, struct tk_session *s)
+{
+	if (p->rekey_after_ns)
+		tk_crypto_session_set_times(s, p->rekey_after_ns,
+		        p->rekey_after_ns + (TK_REJECT_AFTER_SEC - TK_REKEY_AFTER_SEC) * TK_NSEC);
+	if (p->rekey_after_msgs)
+		tk_crypto_session_set_limits(s, p->rekey_after_msgs, TK_REJECT_AFTER_MESSAGES);
+}
+
+/* s becomes the sending session; the old one is kept for receiving. */
+static void promote(struct tk_peer *p, struct tk_session *s)
+{
+	drop(&p->prev, &p->has_prev);
+	if (p->has_cur) {
+		p->prev = p->cur;
+		p->has_prev = true;
+	}
+	p->cur = *s;
+	p->has_cur = true;
+	tk_crypto_session_wipe(s);
+	p->hs_tries = 0;
+	p->sessions++;
+}
+
+bool tk_peer_ready(const struct tk_peer *p, uint64_t now_ns)
+{
+	return p->has_cur && !tk_crypto_expired(&p->cur, now_ns);
+}
+
+static uint64_t backoff_ns(unsigned tries)
+{
+	uint64_t ms = 500u << (tries < 4 ? tries : 4);
+
+	return (ms < TK_REKEY_TIMEOUT_SEC * 1000 ? ms : TK_REKEY_TIMEOUT_SEC * 1000) * NSEC_PER_MS;
+}
+
+int tk_peer_want_initiate(const struct tk_peer *p, uint64_t now_ns, bool silent)
+{
+	bool need;
+
+	if (!p->initiator)
+		return 0;
+	need = silent || !tk_peer_ready(p, now_ns) || tk_crypto_needs_rekey(&p->cur, now_ns);
+	if (!need)
+		return 0;
+	if (p->hs_pending && now_ns - p->hs_sent_ns < backoff_ns(p->hs_tries - 1))
+		return 0;
+	return 1;
+}
+
+int tk_peer_initiate(struct tk_peer *p, uint64_t now_ns, uint8_t out[TK_FRAME_INIT_LEN])
+{
+	uint32_t idx;
+	int r;
+
+	/* a new ephemeral key and index each time: a late response to the old one is ignored */
+	tk_handshake_wipe(&p->hs);
+	p->hs_pending = false;
+	idx = new_index(p);
+	r = tk_handshake_initiate(&p->hs, p->psk, idx, p->ciphers, out);
+	if (r < 0)
+		return r;
+	p->hs_pending = true;
+	p->hs_sent_ns = now_ns;
+	if (p->hs_tries < 16)
+		p->hs_tries++;
+	return 0;
+}
+
+int tk_peer_seal(struct tk_peer *p, uint64_t now_ns, uint8_t *frame, size_t payload_len,
+        size_t cap, size_t *frame_len)
+{
+	if (!tk_peer_ready(p, now_ns))
+		return -ENOTCONN;
+	return tk_crypto_seal(&p->cur, frame, payload_len, cap, frame_len);
+}
+
+/* Responder: a valid initiation makes a waiting session and an answer. */
+static int answer(struct tk_peer *p, uint64_t now_ns, const uint8_t *frame, size_t flen,
+        uint8_t out[TK_FRAME_RESP_LEN], size_t *len)
+{
+	struct tk_session s;
+	int r;
+
+	if (p->initiator)
+		return -EBADMSG;
+	r = tk_handshake_respond(p->psk, frame, flen, new_index(p), p->ciphers, now_ns, out, &s);
+	if (r < 0)
+		return r;
+	limits(p, &s);
+	drop(&p->next, &p->has_next);
+	p->next = s;
+	p->has_next = true;
+	tk_crypto_session_wipe(&s);
+	*len = TK_FRAME_RESP_LEN;
+	return TK_PEER_ANSWER;
+}
+
+/* Initiator: the response to the pending handshake makes the new sending session. */
+static int finish(struct tk_peer *p, uint64_t now_ns, const uint8_t *frame, size_t flen,
+        unsigned *events)
+{
+	struct tk_session s;
+	int r;
+
+	if (!p->initiator || !p->hs_pending)
+		return -EBADMSG;
+	r = tk_handshake_finish(&p->hs, frame, flen, now_ns, &s);
+	if (r == -EBADMSG)
+		return r; /* a forged response: the handshake stays pending */
+	p->hs_pending = false;
+	if (r < 0)
+		return r;
+	limits(p, &s);
+	s.confirmed = true; /* the response authenticated under the new keys' handshake */
+	promote(p, &s);
+	*events |= TK_PEER_EV_NEW_SESSION;
+	return TK_PEER_SESSION;
+}
+
+static struct tk_session *lookup(struct tk_peer *p, uint32_t index)
+{
+	if (p->has_cur && p->cur.local_index == index)
+		return &p->cur;
+	if (p->has_next && p->next.local_index == index)
+		return &p->next;
+	if (p->has_prev && p->prev.local_index == index)
+		return &p->prev;
+	return NULL;
+}
+
+static int data(struct tk_peer *p, uint64_t now_ns, uint8_t *frame, size_t flen,
+        const struct tk_frame *f, size_t *len, unsigned *events)
+{
+	struct tk_session *s = lookup(p, f->receiver);
+	int r;
+
+	if (!s)
+		return -EBADMSG;
+	if (tk_crypto_expired(s, now_ns))
+		return -EKEYEXPIRED;
+	r = tk_crypto_open(s, frame, flen, len);
+	if (r < 0)
+		return r;
+	if (s == &p->next) {
+		/* the initiator holds the keys: the waiting session sends from now on */
+		p->has_next = false;
+		promote(p, &p->next);
+		*events |= TK_PEER_EV_NEW_SESSION;
+	}
+	return *len ? TK_PEER_DATA : TK_PEER_KEEPALIVE;
+}
+
+int tk_peer_receive(struct tk_peer *p, uint64_t now_ns, uint8_t *frame, size_t flen,
+        uint8_t out[TK_FRAME_RESP_LEN], size_t *len, unsigned *events)
+{
+	struct tk_frame f;
+
+	*events = 0;
+	*len = 0;
+	if (tk_frame_parse(frame, flen, &f) < 0)
+		return -EBADMSG;
+	switch (f.type) {
+	case TK_FRAME_INIT:
+		return answer(p, now_ns, frame, flen, out, len);
+	case TK_FRAME_RESP:
+		return finish(p, now_ns, frame, flen, events);
+	case TK_FRAME_DATA:
+		return data(p, now_ns, frame, flen, &f, len, events);
+	}
+	return -EBADMSG;
+}
+
+bool tk_peer_expire(struct tk_peer *p, uint64_t now_ns)
+{
+	if (p->has_prev && tk_crypto_expired(&p->prev, now_ns))
+		drop(&p->prev, &p->has_prev);
+	/* an initiation never confirmed within the rekey timeout was a replay or is lost */
+	if (p->has_next && now_ns - p->next.created_ns > TK_REKEY_TIMEOUT_SEC * TK_NSEC)
+		drop(&p->next, &p->has_next);
+	if (p->has_cur && tk_crypto_expired(&p->cur, now_ns)) {
+		drop(&p->cur, &p->has_cur);
+		return true;
+	}
+	return false;
+}
