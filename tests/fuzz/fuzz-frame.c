@@ -13,6 +13,7 @@
 #include "engine/crypto.h"
 #include "engine/frame.h"
 #include "engine/handshake.h"
+#include "engine/peer.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -22,6 +23,8 @@ static struct tk_handshake pending;
 static struct tk_session session;
 static struct tk_framer framer;
 static uint8_t buf[TK_FRAME_MAX + 64];
+/* the engine's view: a listener and a connector with a handshake pending */
+static struct tk_peer listener, connector;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -39,7 +42,27 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	                0)
 		abort();
 	tk_handshake_wipe(&hs);
+	tk_peer_init(&listener, psk, TK_CIPHER_ALL, false);
+	tk_peer_init(&connector, psk, TK_CIPHER_ALL, true);
+	if (tk_peer_initiate(&connector, 0, init) < 0)
+		abort();
 	return 0;
+}
+
+/* Whatever the bytes, an answer is a response and a payload fits in the frame. */
+static void fuzz_peer(struct tk_peer *p, const uint8_t *data, size_t size)
+{
+	uint8_t out[TK_FRAME_RESP_LEN];
+	unsigned ev;
+	size_t n;
+	int r;
+
+	memcpy(buf, data, size);
+	r = tk_peer_receive(p, 1, buf, size, out, &n, &ev);
+	if (r == TK_PEER_ANSWER && (n != TK_FRAME_RESP_LEN || size != TK_FRAME_INIT_LEN))
+		abort();
+	if ((r == TK_PEER_DATA || r == TK_PEER_KEEPALIVE) && n + TK_FRAME_OVERHEAD != size)
+		abort();
 }
 
 static void fuzz_framer(const uint8_t *data, size_t size, size_t max)
@@ -96,6 +119,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		default:
 			abort();
 		}
+	}
+	if (size <= TK_FRAME_MAX) {
+		fuzz_peer(&listener, data, size);
+		fuzz_peer(&connector, data, size);
 	}
 	fuzz_framer(data, size, TK_FRAME_MAX);
 	fuzz_framer(data, size, 1500);
