@@ -147,6 +147,9 @@ static int prepare(struct tk_ctx *ctx, const struct tk_tunnel_cfg *c, struct tk_
 		return tk_fail(ctx, ep, "cannot resolve the host");
 	if (sodium_init() < 0)
 		return tk_fail(ctx, "libsodium", "initialisation failed");
+	if (c->ciphers & ~tk_crypto_ciphers())
+		return tk_fail(ctx, "aes-256-gcm", "this CPU has no AES instructions; use "
+				    "chacha20-poly1305 or auto");
 	r = tk_crypto_key_read(c->key, key);
 	if (r == -EPERM)
 		return tk_fail(ctx, c->key, "readable by group or others (chmod 600 it)");
@@ -154,8 +157,10 @@ static int prepare(struct tk_ctx *ctx, const struct tk_tunnel_cfg *c, struct tk_
 		return tk_fail(ctx, c->key, "not a key (make one with \"tunkit genkey\")");
 	if (r)
 		return tk_err(ctx, r, c->key);
-	tk_peer_init(&t->sess, key, tk_crypto_ciphers(), !t->listen);
+	tk_peer_init(&t->sess, key, c->ciphers ? c->ciphers : tk_crypto_ciphers(), !t->listen);
 	sodium_memzero(key, sizeof(key));
+	t->sess.rekey_after_ns = (uint64_t)c->rekey * TK_NSEC;
+	t->sess.rekey_after_msgs = c->rekey_packets;
 	return 0;
 }
 

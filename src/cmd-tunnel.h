@@ -16,7 +16,8 @@ struct tk_tunnel_cfg {
 	const char *listen, *connect, *dev, *key, *config, *bridge;
 	enum tk_transport transport;
 	bool tap, persist, nat, dry_run, has_mtu;
-	unsigned mtu, keepalive;
+	unsigned mtu, keepalive, rekey, rekey_packets;
+	unsigned ciphers; /* TK_CIPHER_* allowed; 0 all this host can do */
 	struct tk_dev_req req; /* addresses, peer address */
 	struct tk_cidr routes[TK_TUN_MAX_ROUTES];
 	size_t nroutes;

@@ -14,7 +14,8 @@
 #include "opt.h"
 
 enum { O_LISTEN, O_CONNECT, O_TRANSPORT, O_MODE, O_DEV, O_PERSIST, O_ADDR, O_PEER, O_ROUTE,
-       O_BRIDGE, O_MTU, O_KEEPALIVE, O_KEY, O_CONFIG, O_NAT, O_DRY };
+       O_BRIDGE, O_MTU, O_KEEPALIVE, O_KEY, O_CONFIG, O_NAT, O_DRY, O_REKEY, O_REKEY_PKTS,
+       O_CIPHER };
 
 const struct tk_opt tk_tunnel_opts[] = {
 	[O_LISTEN] = { "listen", 'l', TK_ARG_REQ, "[ADDR:]PORT", NULL, "serve on this port" },
@@ -37,6 +38,11 @@ const struct tk_opt tk_tunnel_opts[] = {
 	[O_NAT] = { "nat", 0, TK_ARG_NONE, NULL, NULL, "forward and masquerade the peer's traffic" },
 	[O_DRY] = { "dry-run", 'n', TK_ARG_NONE, NULL, NULL,
 		    "print the host commands instead of running the tunnel" },
+	[O_REKEY] = { "rekey", 0, TK_ARG_REQ, "SEC", NULL, "new session keys every SEC (120)" },
+	[O_REKEY_PKTS] = { "rekey-packets", 0, TK_ARG_REQ, "N", NULL,
+			   "new session keys after N packets" },
+	[O_CIPHER] = { "cipher", 0, TK_ARG_REQ, "CIPHER", "auto aes-256-gcm chacha20-poly1305",
+		       "auto (the default), aes-256-gcm or chacha20-poly1305" },
 	{ NULL },
 };
 
@@ -98,6 +104,19 @@ int tk_tunnel_opt(struct tk_ctx *ctx, void *st, int idx, const char *arg)
 	case O_CONFIG: return tk_tunnel_conf_read(ctx, c, arg);
 	case O_NAT: c->nat = true; return 0;
 	case O_DRY: c->dry_run = true; return 0;
+	case O_REKEY: return num(ctx, "rekey", arg, 2, 86400, &c->rekey);
+	case O_REKEY_PKTS: return num(ctx, "rekey-packets", arg, 16, UINT32_MAX, &c->rekey_packets);
+	case O_CIPHER:
+		if (!strcmp(arg, "auto"))
+			c->ciphers = 0;
+		else if (!strcmp(arg, "aes-256-gcm"))
+			c->ciphers = TK_CIPHER_AES256GCM;
+		else if (!strcmp(arg, "chacha20-poly1305"))
+			c->ciphers = TK_CIPHER_CHACHA20POLY1305;
+		else
+			return tk_usage(ctx, "cipher \"%s\": expected auto, aes-256-gcm or "
+					     "chacha20-poly1305", arg);
+		return 0;
 	}
 	return 0;
 }

@@ -24,6 +24,9 @@ bad 2 "endpoint \"198.51.100.1\"" "connect without port" --connect 198.51.100.1 
 bad 2 "endpoint \"70000\"" "port out of range" --listen 70000 --key "$KEY"
 bad 2 "--bridge needs --mode tap" "bridge with tun" --listen 1 --bridge br0 --key "$KEY"
 bad 2 "keepalive \"0\"" "keepalive 0" --listen 1 -k 0 --key "$KEY"
+bad 2 "rekey \"1\": expected 2 to 86400" "rekey 1" --listen 1 --rekey 1 --key "$KEY"
+bad 2 "rekey-packets \"x\"" "rekey-packets x" --listen 1 --rekey-packets x --key "$KEY"
+bad 2 "cipher \"aes\": expected auto" "unknown cipher" --listen 1 --cipher aes --key "$KEY"
 bad 1 "tunkit: tunnel: /nonexistent/k: No such file" "missing key file" --listen 1 \
 	--key /nonexistent/k
 bad 1 "tn0: a tun device, but --mode tap" "existing device, other mode" --listen 5000 \
