@@ -67,7 +67,7 @@ static int collect(struct tk_ctx *ctx, const struct show_args *a, char **pats, i
 	r = tk_nl_open(&nl);
 	if (!r) {
 		tk_nl_skip_stats(nl, true);
-		r = tk_snap_take(nl, &s, TK_SNAP_ADDRS | TK_SNAP_HOLDERS);
+		r = tk_snap_take(nl, &s, TK_SNAP_ADDRS | TK_SNAP_TUNNELS);
 	}
 	tk_nl_close(nl);
 	if (r)

@@ -12,15 +12,14 @@
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <sys/stat.h>
 
 #include "cmd-tunnel.h"
 #include "engine/sockaddr.h"
 #include "err.h"
 #include "out.h"
+#include "tunnel-ctl.h"
 
-#define CTL_DIR "/run/tunkit"
 
 static int check(struct tk_ctx *ctx, const struct tk_tunnel_cfg *c)
 {
@@ -178,37 +177,6 @@ static int open_underlay(struct tk_ctx *ctx, struct tk_tunnel *t,
 	return r ? tk_err(ctx, r, t->listen ? "listen" : "socket") : 0;
 }
 
-/*
- * The control socket's path: /run is shared by all network namespaces, so a
- * tunnel outside the initial one puts its socket in a directory named after
- * its namespace (the name `ip netns` gave it, else net-INODE).
- */
-static void ctl_path(char *buf, size_t size, const char *dev)
-{
-	struct stat self, init, st;
-	char sub[300] = "", p[300];
-	struct dirent *d;
-	DIR *dir;
-
-	if (stat("/proc/self/ns/net", &self) < 0)
-		self.st_ino = 0;
-	/* PID 1's namespace may be hidden from us: then only a named namespace counts */
-	if (self.st_ino && stat("/proc/1/ns/net", &init) == 0 && self.st_ino != init.st_ino)
-		snprintf(sub, sizeof(sub), "net-%lu/", (unsigned long)self.st_ino);
-	dir = self.st_ino ? opendir("/run/netns") : NULL;
-	while (dir && (d = readdir(dir))) {
-		snprintf(p, sizeof(p), "/run/netns/%s", d->d_name);
-		if (d->d_name[0] != '.' && !stat(p, &st) && st.st_ino == self.st_ino) {
-			snprintf(sub, sizeof(sub), "%s/", d->d_name);
-			break;
-		}
-	}
-	if (dir)
-		closedir(dir);
-	mkdir(CTL_DIR, 0755);
-	snprintf(buf, size, CTL_DIR "/%s%s.sock", sub, dev);
-}
-
 /* Host set-up after the device: routes, NAT, control socket; 0 or exit status. */
 static int host_up(struct tk_ctx *ctx, const struct tk_tunnel_cfg *c, struct tk_tunnel *t,
 		   struct tk_tunnel_host *h, char *ctl, size_t ctlsize)
@@ -220,7 +188,8 @@ static int host_up(struct tk_ctx *ctx, const struct tk_tunnel_cfg *c, struct tk_
 		r = tk_tunnel_nat_on(ctx, c, h);
 	if (r)
 		return r;
-	ctl_path(ctl, ctlsize, h->dev);
+	if (tk_tunnel_ctl_path(ctl, ctlsize, h->dev, 1))
+		return tk_fail(ctx, h->dev, "control socket path too long");
 	t->ctl_path = ctl;
 	r = tk_ctl_open(t);
 	return r ? tk_err(ctx, r, ctl) : 0;
@@ -268,7 +237,7 @@ static int tunnel(struct tk_ctx *ctx, struct tk_tunnel_cfg *c, struct tk_tunnel 
 		char *slash = strrchr(ctl, '/');
 
 		*slash = '\0';
-		if (strcmp(ctl, CTL_DIR))
+		if (strcmp(ctl, TK_CTL_DIR))
 			rmdir(ctl);
 	}
 	tk_tunnel_nat_off(ctx, &h);

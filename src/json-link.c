@@ -202,6 +202,14 @@ static json_t *group_name(int64_t gid)
 	return c.found ? json_string(c.name) : json_null();
 }
 
+/* The state of the tunnel behind the device, when one answered (TK_SNAP_TUNNELS). */
+static json_t *tunnel_state(const struct tk_snap *s, const struct tk_link *l)
+{
+	json_t *t = s->tunnels ? json_object_get(s->tunnels, l->ifname) : NULL;
+
+	return t ? json_incref(t) : json_null();
+}
+
 json_t *tk_json_tuntap(const struct tk_snap *s, const struct tk_link *l, const char *netns)
 {
 	const struct tk_link *m = l->master ? tk_snap_by_index(s, l->master) : NULL;
@@ -217,7 +225,7 @@ json_t *tk_json_tuntap(const struct tk_snap *s, const struct tk_link *l, const c
 		why = json_array_size(hold) || l->tun.num_queues > 0 ? "carrier off"
 								      : "no process attached";
 	return json_pack("{s:s,s:i,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:i,"
-			 "s:o,s:o,s:i,s:o,s:s,s:b,s:s?,s:o,s:o,s:o,s:o}",
+			 "s:o,s:o,s:i,s:o,s:s,s:b,s:s?,s:o,s:o,s:o,s:o,s:o}",
 		"ifname", l->ifname, "ifindex", l->ifindex,
 		"type", tk_link_tuntap_type(l),
 		"pi", jbool(l->tun.pi), "vnet_hdr", jbool(l->tun.vnet_hdr),
@@ -237,5 +245,6 @@ json_t *tk_json_tuntap(const struct tk_snap *s, const struct tk_link *l, const c
 		"master", m ? json_string(m->ifname) : json_null(),
 		"addr_info", addr_info(s, l->ifindex),
 		"holders", hold,
+		"tunnel", tunnel_state(s, l),
 		"netns", netns ? json_string(netns) : json_null());
 }

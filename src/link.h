@@ -11,7 +11,8 @@
 #include "nl.h"
 #include "procs.h"
 
-enum { TK_SNAP_ADDRS = 1, TK_SNAP_HOLDERS = 2 };
+/* TK_SNAP_TUNNELS: ask each device held by tunkit for its tunnel's state (implies holders) */
+enum { TK_SNAP_ADDRS = 1, TK_SNAP_HOLDERS = 2, TK_SNAP_TUNNELS = 4 };
 
 struct tk_snap {
 	struct tk_link *links;
@@ -20,6 +21,7 @@ struct tk_snap {
 	size_t naddrs;
 	struct tk_holder *holders;
 	size_t nholders;
+	json_t *tunnels; /* ifname -> running tunnel's state, or NULL */
 };
 
 /* Reads links, and what `what` asks for, into s.  0 or -errno (s then empty). */

@@ -129,12 +129,30 @@ static char *fmt_holders(const json_t *o)
 	return join(o, "holders", holder_item);
 }
 
+/* "connect udp 198.51.100.1:5000 up": role, transport, peer, session */
+static char *fmt_tunnel(const json_t *o)
+{
+	const json_t *t = json_object_get(o, "tunnel");
+	const char *peer;
+	char *s;
+
+	if (!json_is_object(t))
+		return strdup("-");
+	peer = json_string_value(json_object_get(t, "peer"));
+	if (asprintf(&s, "%s %s %s %s", json_string_value(json_object_get(t, "role")),
+		     json_string_value(json_object_get(t, "transport")), peer ? peer : "-",
+		     json_is_true(json_object_get(t, "session_up")) ? "up" : "down") < 0)
+		return NULL;
+	return s;
+}
+
 static const struct tk_col table_cols[] = {
 	{ "ifname", "NAME", NULL },	     { "type", "TYPE", NULL },
 	{ "flags", "FLAGS", fmt_flags },     { "user", "OWNER", fmt_owner },
 	{ "mtu", "MTU", NULL },		     { "operstate", "STATE", fmt_state },
 	{ "master", "MASTER", NULL },	     { "addr_info", "ADDRESSES", fmt_addrs },
-	{ "holders", "HELD BY", fmt_holders }, { NULL },
+	{ "holders", "HELD BY", fmt_holders }, { "tunnel", "TUNNEL", fmt_tunnel },
+	{ NULL },
 };
 
 static const struct tk_col record_cols[] = {
@@ -156,6 +174,7 @@ static const struct tk_col record_cols[] = {
 	{ "master", "master:", NULL },
 	{ "addr_info", "addresses:", fmt_addrs },
 	{ "holders", "held by:", fmt_holders },
+	{ "tunnel", "tunnel:", fmt_tunnel },
 	{ "netns", "netns:", NULL },
 	{ NULL },
 };

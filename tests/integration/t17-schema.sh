@@ -32,6 +32,14 @@ wait_for 5 sh -c "$TUNKIT -j show s2 | jq -e '.[0].carrier'"
 validate "$TOP_SRCDIR/docs/schema/device.json" "show -j matches device.json" < <($TUNKIT -j show)
 t_is "$(cat "$T_OUT")" 3 "three devices validated"
 $TUNKIT -j show -d --all-netns >/dev/null
+# a device with a running tunnel: its state is part of the record
+(umask 077 && $TUNKIT genkey "$T_OUT.key")
+$TUNKIT tunnel --listen 127.0.0.1:5999 --key "$T_OUT.key" --dev s3 2>/dev/null &
+tpid=$!
+wait_for 5 sh -c "$TUNKIT -j show s3 | jq -e '.[0].tunnel.role == \"listen\"'"
+validate "$TOP_SRCDIR/docs/schema/device.json" "show -j with a running tunnel matches device.json" \
+	< <($TUNKIT -j show s3)
+kill -TERM $tpid; wait $tpid; rm -f "$T_OUT.key"
 validate "$TOP_SRCDIR/docs/schema/device.json" "create -j matches device.json" \
 	< <($TUNKIT -j create -m tap --count 2 'v%d')
 validate "$TOP_SRCDIR/docs/schema/error.json" "a failure's JSON matches error.json" \

@@ -30,6 +30,14 @@ t_match "$st" '"peer":"198\.51\.100\.2:[0-9]+"' "control socket: peer endpoint"
 t_is "$(echo "$st" | jq '.rx_packets > 3 and .tx_packets > 3 and .auth_failures == 0')" \
 	true "control socket: counters"
 
+# show: the tunnel next to its device, as the control socket tells it
+t_is "$(ip netns exec "$B" "$TUNKIT" -j show tkb | jq -r '.[0].tunnel | "\(.role) \(.peer) \(.session_up)"')" \
+	"connect 198.51.100.1:5000 true" "show -j: the device's tunnel"
+t_match "$(ip netns exec "$B" "$TUNKIT" show tkb)" "connect udp 198\.51\.100\.1:5000 up" \
+	"show: a TUNNEL column"
+t_is "$(ip netns exec "$A" "$TUNKIT" -j show tka | jq -r '.[0].tunnel.role')" listen \
+	"show -j: the listener's device"
+
 # roaming: B's source address changes; A follows it after an authenticated datagram
 ip -n "$B" addr add 198.51.100.3/32 dev vb
 ip -n "$B" route add 198.51.100.1/32 dev vb src 198.51.100.3

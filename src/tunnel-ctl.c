@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Control socket paths and queries (tunnel-ctl.h).  /run is shared by all
+ * network namespaces, so a tunnel outside the initial one puts its socket
+ * in a directory named after its namespace.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "tunnel-ctl.h"
+
+/* The directory part for this namespace: "" in the initial one. */
+static void ns_dir(char *sub, size_t size)
+{
+	struct stat self, init, st;
+	char p[300];
+	struct dirent *d;
+	DIR *dir;
+
+	sub[0] = '\0';
+	if (stat("/proc/self/ns/net", &self) < 0)
+		return;
+	/* PID 1's namespace may be hidden from us: then only a named namespace counts */
+	if (stat("/proc/1/ns/net", &init) == 0 && self.st_ino != init.st_ino)
+		snprintf(sub, size, "net-%lu/", (unsigned long)self.st_ino);
+	dir = opendir("/run/netns");
+	while (dir && (d = readdir(dir))) {
+		snprintf(p, sizeof(p), "/run/netns/%s", d->d_name);
+		if (d->d_name[0] != '.' && !stat(p, &st) && st.st_ino == self.st_ino) {
+			snprintf(sub, size, "%s/", d->d_name);
+			break;
+		}
+	}
+	if (dir)
+		closedir(dir);
+}
+
+int tk_tunnel_ctl_path(char *buf, size_t size, const char *dev, int mkdirs)
+{
+	char sub[300];
+	int n;
+
+	ns_dir(sub, sizeof(sub));
+	if (mkdirs)
+		mkdir(TK_CTL_DIR, 0755);
+	n = snprintf(buf, size, TK_CTL_DIR "/%s%s.sock", sub, dev);
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+json_t *tk_tunnel_query(const char *dev)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char buf[8192];
+	size_t len = 0;
+	json_t *o = NULL;
+	int fd;
+
+	if (tk_tunnel_ctl_path(sa.sun_path, sizeof(sa.sun_path), dev, 0) ||
+	    access(sa.sun_path, F_OK))
+		return NULL;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return NULL;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		goto out;
+	while (len < sizeof(buf) - 1) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		ssize_t n;
+
+		if (poll(&p, 1, 300) <= 0)
+			goto out;
+		n = read(fd, buf + len, sizeof(buf) - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	o = json_loadb(buf, len, 0, NULL);
+	if (!json_is_object(o)) {
+		json_decref(o);
+		o = NULL;
+	}
+out:
+	close(fd);
+	return o;
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Where a running tunnel's control socket lives, and the client side of it:
+ * show, stats and doctor ask a device's tunnel for its state.
+ */
+#ifndef TK_TUNNEL_CTL_H
+#define TK_TUNNEL_CTL_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#define TK_CTL_DIR "/run/tunkit"
+
+/*
+ * The socket path of dev's tunnel in the calling thread's network namespace:
+ * /run/tunkit/DEV.sock in the initial one, else /run/tunkit/NS/DEV.sock with
+ * NS the name `ip netns` gave it (or net-INODE).  With mkdirs, makes the
+ * directories.  Returns 0, or -ENAMETOOLONG.
+ */
+int tk_tunnel_ctl_path(char *buf, size_t size, const char *dev, int mkdirs);
+
+/* The state of dev's running tunnel (a new object), or NULL when no tunnel
+ * answers within 300 ms. */
+json_t *tk_tunnel_query(const char *dev);
+
+#endif
