@@ -14,6 +14,7 @@ const struct tk_cmd *const tk_cmds[] = {
 	&tk_cmd_bridge,
 	&tk_cmd_create,
 	&tk_cmd_delete,
+	&tk_cmd_doctor,
 	&tk_cmd_dump,
 	&tk_cmd_genkey,
 	&tk_cmd_help,

@@ -77,6 +77,7 @@ extern const struct tk_cmd tk_cmd_bridge;
 extern const struct tk_cmd tk_cmd_complete;
 extern const struct tk_cmd tk_cmd_create;
 extern const struct tk_cmd tk_cmd_delete;
+extern const struct tk_cmd tk_cmd_doctor;
 extern const struct tk_cmd tk_cmd_dump;
 extern const struct tk_cmd tk_cmd_genkey;
 extern const struct tk_cmd tk_cmd_help;
