@@ -1,0 +1,96 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The tunnel over a bad path: a userspace UDP relay (netem does not exist
+# here) drops, reorders and duplicates datagrams between the peers; pings
+# and a TCP transfer still arrive intact, reordering is not taken for replay,
+# duplicates are.  Then 10,000 random datagrams at the listener while a ping
+# runs: none reaches the device, none is answered, memory stays flat.
+#
+#   A: tka 192.0.2.1 --listen 198.51.100.1:5000
+#   B: tkb 192.0.2.2 --connect 127.0.0.1:6000 -> relay (in B) -> 198.51.100.1:5000
+. "$TOP_SRCDIR/tests/integration/lib.sh"
+. "$TOP_SRCDIR/tests/integration/tunnel-lib.sh"
+tn_setup
+
+cat >"$KEY.relay" <<'PY'
+# relay.py LOSS REORDER DUP SECONDS: forwards 127.0.0.1:6000 <-> 198.51.100.1:5000; each
+# datagram is dropped with LOSS, held back behind the next one with REORDER, sent twice with
+# DUP (fixed seed), for SECONDS.
+import random, select, socket, sys, time
+loss, reorder, dup, secs = map(float, sys.argv[1:5])
+rnd = random.Random(7)
+front = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); front.bind(("127.0.0.1", 6000))
+back = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); back.connect(("198.51.100.1", 5000))
+client = None; held = {front: None, back: None}
+end = time.time() + secs
+while time.time() < end:
+    r, _, _ = select.select([front, back], [], [], 0.2)
+    for s in r:
+        d, a = s.recvfrom(65535)
+        if s is front:
+            client = a; out = lambda b: back.send(b)
+        elif client:
+            out = lambda b: front.sendto(b, client)
+        else:
+            continue
+        if rnd.random() < loss:
+            continue
+        if held[s] is None and rnd.random() < reorder:
+            held[s] = d; continue
+        out(d)
+        if rnd.random() < dup:
+            out(d)
+        if held[s] is not None:
+            out(held[s]); held[s] = None
+PY
+ip netns exec "$B" timeout 70 /usr/bin/python3 "$KEY.relay" 0.03 0.1 0.02 60 &
+RP=$!; TN_PIDS="$TN_PIDS $RP"
+wait_for 5 sh -c "ip netns exec $B ss -Hlun 'sport = :6000' | grep -q 6000"
+tn_start PA "$A" tunnel --listen 198.51.100.1:5000 --key "$KEY" --dev tka --addr 192.0.2.1/24
+tn_start PB "$B" tunnel --connect 127.0.0.1:6000 --key "$KEY" --dev tkb --addr 192.0.2.2/24 \
+	--mtu 1400
+wait_for 10 tn_up "$B" tkb; t_is $? 0 "bad path: session up through the relay"
+ip netns exec "$B" ping -q -c 100 -i 0.02 -W 2 192.0.2.1 >"$T_OUT" 2>&1
+loss=$(sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p' "$T_OUT")
+t_is "$(awk -v l="$loss" 'BEGIN { print (l < 30) }')" 1 "bad path: pings get through ($loss% lost)"
+t_ok "bad path: 5 MiB TCP transfer, checksum equal" tn_transfer "$A" 192.0.2.1 "$B"
+st=$(tn_state "$A" tka)
+t_is "$(echo "$st" | jq .auth_failures)" 0 "bad path: nothing failed authentication"
+kill -TERM "$PB"; wait "$PB"
+sleep 0.3
+kill -TERM "$RP"; wait "$RP" 2>/dev/null
+t_is "$(tn_state "$A" tka | jq '.replays_dropped > 0')" true \
+	"bad path: duplicates dropped as replays"
+t_is "$(echo "$st" | jq '.rx_packets > 100')" true "bad path: reordered frames were delivered"
+
+# 10,000 random datagrams while a ping runs
+tn_start PB "$B" tunnel --connect 198.51.100.1:5000 --key "$KEY" --dev tkb --addr 192.0.2.2/24
+wait_for 5 tn_up "$B" tkb
+rss() { awk '/^VmRSS/ { print $2 }' "/proc/$PA/status"; }
+rss0=$(rss)
+rx0=$(ip -n "$A" -j -s link show tka | jq '.[0].stats64.rx.packets')
+ip netns exec "$B" ping -q -c 30 -i 0.1 -W 2 192.0.2.1 >"$T_OUT" 2>&1 &
+PP=$!
+answers=$(ip netns exec "$B" /usr/bin/python3 -c '
+import os, random, socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.setblocking(False)
+r = random.Random(3)
+for i in range(10000):
+    n = r.randrange(1, 1400)
+    b = bytearray(os.urandom(n))
+    if n >= 32 and i % 2: b[0] = r.randrange(1, 4); b[1:4] = b"\0\0\0"  # past the parser
+    try: s.sendto(bytes(b), ("198.51.100.1", 5000))
+    except BlockingIOError: pass
+s.setblocking(True); s.settimeout(1.0); n = 0
+try:
+    while True: s.recv(2000); n += 1
+except OSError: pass
+print(n)')
+wait "$PP"
+t_match "$(cat "$T_OUT")" "30 received, 0% packet loss" "random flood: the ping is undisturbed"
+t_is "$answers" 0 "random flood: 0 answers"
+t_is "$(ip -n "$A" -j -s link show tka | jq '.[0].stats64.rx.packets')" "$((rx0 + 30))" \
+	"random flood: only the 30 pings reached the device"
+t_is "$(tn_state "$A" tka | jq '.auth_failures >= 9000')" true "random flood: counted"
+t_is "$(( $(rss) - rss0 < 1024 ))" 1 "random flood: memory flat ($rss0 -> $(rss) KiB)"
+t_done
