@@ -34,7 +34,7 @@ build() {
 case "${1:-}" in
 deps) deps ;;
 build) deps; build ;;
-demo) deps; build; exec sh examples/demo.sh build/tunkit ;;
+demo) deps; build; bash examples/two-sites.sh build/tunkit && exec sh examples/demo.sh build/tunkit ;;
 check) deps; build; exec sh tests/run.sh ;;
 *) echo "usage: $0 demo|check|deps|build" >&2; exit 2 ;;
 esac

@@ -39,21 +39,37 @@ ip -n "$SB" link add lan type veth peer name eth0 netns "$HB"
 for s in $SA $SB; do ip -n "$s" link set lan master br0 up; done
 ip -n "$HA" addr add 192.0.2.10/24 dev eth0
 ip -n "$HB" addr add 192.0.2.20/24 dev eth0
-ip -n "$HA" link set eth0 up
-ip -n "$HB" link set eth0 up
+# the LAN's MTU must fit through the tunnel (1500 - 20 IP - 8 UDP - 32 tunkit - 14 Ethernet
+# = 1426); a bridge drops frames too big for a port: 1400 on every port and host
+for n in $HA $HB; do ip -n "$n" link set eth0 mtu 1400 up; done
+for s in $SA $SB; do ip -n "$s" link set lan mtu 1400; done
 "$TUNKIT" genkey "$KEY"
 
 ip netns exec "$SA" "$TUNKIT" tunnel --mode tap --bridge br0 --dev tap0 \
-	--listen 198.51.100.1:5000 --key "$KEY" &
+	--listen 198.51.100.1:5000 --key "$KEY" --mtu 1400 &
 PIDS="$PIDS $!"
 ip netns exec "$SB" "$TUNKIT" tunnel --mode tap --bridge br0 --dev tap0 \
-	--connect 198.51.100.1:5000 --key "$KEY" --keepalive 10 &
+	--connect 198.51.100.1:5000 --key "$KEY" --keepalive 10 --mtu 1400 &
 PIDS="$PIDS $!"
 
-# the first ping may go while the session comes up: allow a few tries
-for i in 1 2 3 4 5 6 7 8 9 10; do
-	ip netns exec "$HA" ping -c 1 -W 1 192.0.2.20 >/dev/null && break
+# wait for the session (the control socket says when)
+for i in $(seq 50); do
+	ip netns exec "$SB" "$TUNKIT" -j show tap0 2>/dev/null |
+		grep -q '"session_up": *true' && break
+	sleep 0.1
 done
-ip netns exec "$HA" ping -c 3 -i 0.2 192.0.2.20
+echo "site A's devices, with the tunnel behind tap0:"
+ip netns exec "$SA" "$TUNKIT" show
+echo
+echo "host A pings host B; site A's tap sees the ARP request go out and B's answer come in:"
+ip netns exec "$SA" "$TUNKIT" dump -c 2 tap0 arp 2>/dev/null &
+DUMP=$!
+sleep 0.5
+ip netns exec "$HA" ping -c 3 -i 0.2 -W 2 192.0.2.20
+wait "$DUMP" || true
+echo
 echo "host A's neighbour table (the ARP answer came from site B):"
 ip -n "$HA" neigh show 192.0.2.20
+echo
+echo "tunkit doctor at site B:"
+ip netns exec "$SB" "$TUNKIT" doctor || true

@@ -15,5 +15,10 @@ t_ok "two sites: the example runs" timeout 60 bash "$TOP_SRCDIR/examples/two-sit
 out=$(t_stdout)
 t_match "$out" "3 received" "two sites: ping from host A to host B crosses the tunnel"
 t_match "$out" "192\.0\.2\.20 dev eth0 lladdr [0-9a-f:]{17}" "two sites: B's ARP answer reached A"
+t_match "$out" "Out ARP, Request who-has 192\.0\.2\.20 tell 192\.0\.2\.10" \
+	"two sites: dump shows A's ARP request leave site A's tap"
+t_match "$out" "In  ARP, Reply 192\.0\.2\.20 is-at" "two sites: ... and B's reply come in"
+t_match "$out" "listen udp 198\.51\.100\.2:[0-9]+ up" "two sites: show lists the tunnel"
+t_match "$out" "no problems found" "two sites: doctor finds nothing wrong"
 t_is "$(ip netns list | wc -l)" "$before" "two sites: the example removed its namespaces"
 t_done
