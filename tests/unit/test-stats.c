@@ -150,12 +150,48 @@ START_TEST(lines_as_jansson)
 }
 END_TEST
 
+/* Rates are k / 1000: printed from k's digits where %.16g agrees, else by
+ * snprintf (0.07 is 0.07000000000000001); every k up to 30,000 and a sweep
+ * to 2^53. */
+START_TEST(rates_as_jansson)
+{
+	struct tk_ctx ctx = { .prog = "t", .out = stdout, .quiet = true };
+	struct tk_link l[2];
+	struct tk_snap s = { .links = l, .nlinks = 1 }, p = { .links = l + 1, .nlinks = 1 };
+	struct tk_watch w;
+	uint64_t k = 0;
+
+	mklink(&l[0], 5, "tap0", 2);
+	memset(l[0].stats, 0, sizeof(l[0].stats));
+	l[1] = l[0];
+	tk_watch_init(&w, want, NULL);
+	ck_assert_int_eq(tk_watch_load(&ctx, &w, &s), 0);
+	ck_assert_int_eq(tk_watch_load(&ctx, &w, &s), 0);
+	for (int i = 0; k < (1ULL << 53); i++) {
+		char *want_s, *got;
+
+		k = i <= 30000 ? (uint64_t)i : k + k / 7 + (uint64_t)(rand() % 1000);
+		/* rx: k packets, k bytes (8k bits) over 1,000 s */
+		l[0].stats[0] = l[0].stats[2] = w.dev[0].cur[0] = w.dev[0].cur[2] = k;
+		l[0].stats[1] = l[0].stats[3] = w.dev[0].cur[1] = w.dev[0].cur[3] = k * 3;
+		w.dt = 1000;
+		want_s = reference(&w, &s, &p, false);
+		got = print(&w, false);
+		ck_assert_str_eq(got, want_s);
+		free(want_s);
+		free(got);
+	}
+	tk_watch_free(&w);
+}
+END_TEST
+
 Suite *suite_stats(void)
 {
 	Suite *s = suite_create("stats");
 	TCase *tc = tcase_create("watch");
 
 	tcase_add_test(tc, lines_as_jansson);
+	tcase_add_test(tc, rates_as_jansson);
 	suite_add_tcase(s, tc);
 	return s;
 }
