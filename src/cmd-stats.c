@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include "err.h"
@@ -76,14 +75,6 @@ static bool selected(const struct stats_args *a, const struct tk_link *l)
 	return a->all || l->is_tun;
 }
 
-static double now(void)
-{
-	struct timeval tv;
-
-	gettimeofday(&tv, NULL);
-	return (double)tv.tv_sec + tv.tv_usec / 1e6;
-}
-
 /* Named devices must exist (once, at the start); returns the exit status. */
 static int check_names(struct tk_ctx *ctx, const struct stats_args *a, const struct tk_snap *s)
 {
@@ -118,32 +109,27 @@ static int watch(struct tk_ctx *ctx, const struct stats_args *a, struct tk_nl *n
 {
 	struct tk_watch w;
 	bool tty = !ctx->json && isatty(fileno(ctx->out));
-	struct tk_ctx lines = *ctx; /* off a terminal, samples are JSON Lines */
-	int r = 0;
+	struct tk_snap s;
+	int r;
 
-	lines.json = true;
-	tk_watch_init(&w);
+	/* subscribed before the first read: no change can fall in between */
+	tk_watch_init(&w, (bool (*)(const void *, const struct tk_link *))selected, a);
 	tk_sig_catch();
-	for (uint32_t n = 0; !a->count || n < a->count; n++) {
-		struct tk_snap s;
-		json_t *sample;
-
+	r = tk_snap_take(nl, &s, 0);
+	if (r)
+		r = tk_err(ctx, r, "netlink");
+	else if (!(r = check_names(ctx, a, &s)) && (r = tk_watch_load(ctx, &w, &s)))
+		r = tk_err(ctx, r, "netlink");
+	tk_snap_free(&s);
+	for (uint32_t n = 0; !r && (!a->count || n < a->count); n++) {
 		if (n && !tk_sig_sleep(a->interval))
 			break;
-		r = tk_snap_take(nl, &s, 0);
-		if (r) {
+		if (n && (r = tk_watch_read(ctx, &w, nl))) {
 			r = tk_err(ctx, r, "netlink");
 			break;
 		}
-		if (!n && (r = check_names(ctx, a, &s))) {
-			tk_snap_free(&s);
-			break;
-		}
-		sample = tk_watch_sample(ctx, &w, &s, now(), a->details,
-					 (bool (*)(const void *, const struct tk_link *))selected, a);
-		tk_snap_free(&s);
-		r = tty ? tk_stats_redraw(ctx, sample, a->details) : tk_out_stream(&lines, sample, NULL);
-		json_decref(sample);
+		/* off a terminal, samples are JSON Lines */
+		r = tty ? tk_stats_redraw(ctx, &w) : tk_watch_print(ctx->out, &w, a->details);
 		if (r) {
 			r = tk_err(ctx, r, "stdout");
 			break;

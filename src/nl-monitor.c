@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Netlink multicast: link and address events as they happen, for
- * `tunkit monitor`.  Silent: 0 or -errno.
+ * `tunkit monitor`, and link events alone, for `tunkit stats --watch` to
+ * know when its list of devices is out of date.  Silent: 0 or -errno.
  */
 #include <errno.h>
 #include <linux/rtnetlink.h>
@@ -34,6 +35,46 @@ int tk_nl_monitor_open(struct tk_nl **nl)
 	/* a burst (1,000 devices deleted at once) must not overflow the queue */
 	setsockopt(tk_nl_fd(*nl), SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
 	return 0;
+}
+
+int tk_nl_link_events_open(struct tk_nl **nl)
+{
+	int r = tk_nl_open(nl), big = 1 << 20;
+
+	if (!r)
+		r = tk_nl_connect(*nl);
+	if (!r && nl_socket_add_memberships((*nl)->sk, RTNLGRP_LINK, 0) < 0)
+		r = -EPERM;
+	if (r) {
+		tk_nl_close(*nl);
+		*nl = NULL;
+		return r;
+	}
+	/* an overflow is no loss here (it only says "read again"), but a
+	 * larger queue makes it rarer */
+	setsockopt(tk_nl_fd(*nl), SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
+	return 0;
+}
+
+int tk_nl_link_events(struct tk_nl *nl)
+{
+	static char buf[65536];
+	int any = 0;
+
+	for (;;) {
+		ssize_t n = recv(tk_nl_fd(nl), buf, sizeof(buf), MSG_DONTWAIT);
+
+		if (n > 0) {
+			any = 1; /* every message of the group is about a link */
+			continue;
+		}
+		if (n == 0 || errno == EAGAIN)
+			return any;
+		if (errno == ENOBUFS)
+			any = 1; /* lost some: as good as told */
+		else if (errno != EINTR)
+			return -errno;
+	}
 }
 
 int tk_nl_fd(struct tk_nl *nl)

@@ -88,6 +88,14 @@ int tk_nl_links(struct tk_nl *nl, struct tk_link **out, size_t *n);
 int tk_nl_link_get(struct tk_nl *nl, const char *name, struct tk_link *out);
 /* One link by index; -ENODEV when there is none. */
 int tk_nl_link_get_index(struct tk_nl *nl, int ifindex, struct tk_link *out);
+/*
+ * The counters of every link and nothing else (RTM_GETSTATS): fn gets each
+ * link's ifindex and its struct rtnl_link_stats64 as 24 u64 in kernel order
+ * (as tk_link.stats); fn returns < 0 to stop.  Much cheaper than
+ * tk_nl_links for a namespace of many links, but no names nor kinds.
+ */
+int tk_nl_stats64(struct tk_nl *nl, int (*fn)(int ifindex, const uint64_t *st, void *arg),
+		  void *arg);
 /* Dumps all addresses (family 0: all); *out is malloc'd. */
 int tk_nl_addrs(struct tk_nl *nl, int family, struct tk_addr **out, size_t *n);
 
@@ -143,6 +151,13 @@ struct tk_nl_event {
 };
 /* A socket subscribed to link, IPv4 and IPv6 address events. */
 int tk_nl_monitor_open(struct tk_nl **nl);
+/* A socket subscribed to link events only (RTNLGRP_LINK), to learn cheaply
+ * whether a tk_nl_links read is out of date. */
+int tk_nl_link_events_open(struct tk_nl **nl);
+/* Drains what is queued, without blocking: 1 when some link appeared,
+ * changed or vanished since the last call (or events were lost), else 0;
+ * -errno on other errors. */
+int tk_nl_link_events(struct tk_nl *nl);
 /* Its file descriptor, for poll(). */
 int tk_nl_fd(struct tk_nl *nl);
 /* Reads what is queued (without blocking) and calls fn for each event.

@@ -75,30 +75,31 @@ static void human(char *buf, size_t size, double v, const char *unit)
 	snprintf(buf, size, i ? "%.2f%s%s" : "%.0f%s%s", v, pfx[i], unit);
 }
 
-static double num(const json_t *o, const char *side, const char *key)
+int tk_stats_redraw(struct tk_ctx *ctx, const struct tk_watch *w)
 {
-	return json_number_value(json_object_get(json_object_get(o, side), key));
-}
-
-int tk_stats_redraw(struct tk_ctx *ctx, const json_t *sample, bool details)
-{
-	const json_t *links = json_object_get(sample, "links"), *l;
 	FILE *f = ctx->out;
 	char a[32], b[32], c[32], d[32], e[32], g[32];
-	size_t i;
 
 	fputs("\033[H\033[2J", f); /* home, clear: redraw in place */
 	fprintf(f, "%-15s %12s %14s %12s %14s %10s %10s\n", "NAME", "RX pkt/s", "RX bit/s",
 		"TX pkt/s", "TX bit/s", "RX bytes", "TX bytes");
-	json_array_foreach(links, i, l) {
-		human(a, sizeof(a), num(l, "rx", "packets_per_sec"), "");
-		human(b, sizeof(b), num(l, "rx", "bits_per_sec"), "bit/s");
-		human(c, sizeof(c), num(l, "tx", "packets_per_sec"), "");
-		human(d, sizeof(d), num(l, "tx", "bits_per_sec"), "bit/s");
-		human(e, sizeof(e), num(l, "rx", "bytes"), "B");
-		human(g, sizeof(g), num(l, "tx", "bytes"), "B");
-		fprintf(f, "%-15s %12s %14s %12s %14s %10s %10s\n",
-			json_string_value(json_object_get(l, "ifname")), a, b, c, d, e, g);
+	for (size_t i = 0; i < w->n; i++) {
+		const struct tk_watch_dev *v = &w->dev[i];
+		const uint64_t *prev = v->has_prev ? v->prev : NULL;
+		double rp = 0, rb = 0, tp = 0, tb = 0;
+
+		/* no rate (yet) shows as 0, as it always has */
+		if (tk_stats_rates(v->cur, prev, w->dt, false, &rp, &rb) != 2)
+			rp = rb = 0;
+		if (tk_stats_rates(v->cur, prev, w->dt, true, &tp, &tb) != 2)
+			tp = tb = 0;
+		human(a, sizeof(a), rp, "");
+		human(b, sizeof(b), rb, "bit/s");
+		human(c, sizeof(c), tp, "");
+		human(d, sizeof(d), tb, "bit/s");
+		human(e, sizeof(e), (double)v->cur[2], "B"); /* rx_bytes */
+		human(g, sizeof(g), (double)v->cur[3], "B"); /* tx_bytes */
+		fprintf(f, "%-15s %12s %14s %12s %14s %10s %10s\n", v->ifname, a, b, c, d, e, g);
 	}
 	fputs("\n(Ctrl-C to stop)\n", f);
 	return fflush(f) || ferror(f) ? -5 : 0;

@@ -39,6 +39,10 @@ vg "bridge fdb" 0 bridge fdb vgbr
 vg "bridge detach" 0 bridge detach vgp
 vg "stats" 0 stats -a -d
 vg "stats --watch" 0 stats -w 0.1 -c 3
+# the counters-only samples and the full re-reads when devices come and go
+(sleep 1.5; $TUNKIT -q create -m tap vgw1; sleep 0.8; ip link del vgw1) &
+vg "stats --watch, a device appearing and vanishing" 0 -q stats -w 0.2 -c 20
+wait $!
 (sleep 2; ip link set vgbr down) &
 vg "monitor" 0 monitor -c 1
 vg "bridge delete" 0 bridge delete vgbr
