@@ -20,6 +20,7 @@
 #include "out.h"
 #include "sig.h"
 #include "stats.h"
+#include "tunnel-ctl.h"
 
 enum { O_ALL, O_DETAILS, O_WATCH, O_COUNT };
 
@@ -90,17 +91,29 @@ static int once(struct tk_ctx *ctx, const struct stats_args *a, struct tk_nl *nl
 {
 	struct tk_out_arr out;
 	struct tk_snap s;
+	json_t *tunnels;
 	int r;
 
 	r = tk_snap_take(nl, &s, 0);
 	if (r)
 		return tk_err(ctx, r, "netlink");
 	r = check_names(ctx, a, &s);
+	/* a tunnel behind a device adds its own counters (one readdir when none runs) */
+	tunnels = tk_tunnel_query_all();
 	tk_out_arr_begin(&out, ctx, tk_stats_view(a->details, false));
-	for (size_t i = 0; !r && i < s.nlinks; i++)
-		if (selected(a, &s.links[i]))
-			tk_out_arr_add(&out, tk_json_stats(&s.links[i], a->details, NULL, 0));
+	for (size_t i = 0; !r && i < s.nlinks; i++) {
+		json_t *o, *t;
+
+		if (!selected(a, &s.links[i]))
+			continue;
+		o = tk_json_stats(&s.links[i], a->details, NULL, 0);
+		t = json_object_get(tunnels, s.links[i].ifname);
+		if (t)
+			json_object_set(o, "tunnel", t);
+		tk_out_arr_add(&out, o);
+	}
 	r = tk_out_arr_end(&out, r != 0) ? tk_err(ctx, -EIO, "stdout") : r;
+	json_decref(tunnels);
 	tk_snap_free(&s);
 	return r;
 }

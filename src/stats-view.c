@@ -42,6 +42,26 @@ static char *all_counters(const json_t *o)
 	return s;
 }
 
+/* The tunnel behind the device, if one runs: its own counters. */
+static char *tunnel_counters(const json_t *o)
+{
+	const json_t *t = json_object_get(o, "tunnel");
+	char *s = NULL;
+
+	if (!t)
+		return strdup("-");
+	if (asprintf(&s, "tx %lld packets %lld bytes, rx %lld packets %lld bytes, "
+			 "%lld failed authentication, %lld replays",
+		     (long long)json_integer_value(json_object_get(t, "tx_packets")),
+		     (long long)json_integer_value(json_object_get(t, "tx_bytes")),
+		     (long long)json_integer_value(json_object_get(t, "rx_packets")),
+		     (long long)json_integer_value(json_object_get(t, "rx_bytes")),
+		     (long long)json_integer_value(json_object_get(t, "auth_failures")),
+		     (long long)json_integer_value(json_object_get(t, "replays_dropped"))) < 0)
+		s = NULL;
+	return s;
+}
+
 const struct tk_view *tk_stats_view(bool details, bool rates)
 {
 	static const struct tk_col cols[] = {
@@ -54,7 +74,8 @@ const struct tk_view *tk_stats_view(bool details, bool rates)
 	};
 	static const struct tk_col rec[] = {
 		{ "ifname", "name:", NULL }, { "kind", "kind:", NULL },
-		{ "rx", "counters:", all_counters }, { NULL },
+		{ "rx", "counters:", all_counters }, { "tunnel", "tunnel:", tunnel_counters },
+		{ NULL },
 	};
 	static const struct tk_view table = { TK_VIEW_TABLE, cols, NULL };
 	static const struct tk_view record = { TK_VIEW_RECORD, rec, NULL };

@@ -42,6 +42,34 @@ static void ns_dir(char *sub, size_t size)
 		closedir(dir);
 }
 
+json_t *tk_tunnel_query_all(void)
+{
+	json_t *all = json_object();
+	char dir[320], sub[300];
+	struct dirent *d;
+	DIR *dp;
+
+	ns_dir(sub, sizeof(sub));
+	snprintf(dir, sizeof(dir), TK_CTL_DIR "/%s", sub);
+	dp = opendir(dir);
+	while (dp && (d = readdir(dp))) {
+		size_t n = strlen(d->d_name);
+		char dev[64];
+		json_t *st;
+
+		if (n <= 5 || n - 5 >= sizeof(dev) || strcmp(d->d_name + n - 5, ".sock"))
+			continue;
+		memcpy(dev, d->d_name, n - 5);
+		dev[n - 5] = '\0';
+		st = tk_tunnel_query(dev);
+		if (st)
+			json_object_set_new(all, dev, st);
+	}
+	if (dp)
+		closedir(dp);
+	return all;
+}
+
 int tk_tunnel_ctl_path(char *buf, size_t size, const char *dev, int mkdirs)
 {
 	char sub[300];

@@ -23,4 +23,8 @@ int tk_tunnel_ctl_path(char *buf, size_t size, const char *dev, int mkdirs);
  * answers within 300 ms. */
 json_t *tk_tunnel_query(const char *dev);
 
+/* Every running tunnel of this network namespace: an object ifname -> state
+ * (never NULL; empty when none runs). */
+json_t *tk_tunnel_query_all(void);
+
 #endif

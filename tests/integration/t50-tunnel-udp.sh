@@ -37,6 +37,12 @@ t_match "$(ip netns exec "$B" "$TUNKIT" show tkb)" "connect udp 198\.51\.100\.1:
 	"show: a TUNNEL column"
 t_is "$(ip netns exec "$A" "$TUNKIT" -j show tka | jq -r '.[0].tunnel.role')" listen \
 	"show -j: the listener's device"
+# stats: the device's counters and the tunnel's, side by side
+st=$(ip netns exec "$B" "$TUNKIT" -j stats tkb)
+t_is "$(echo "$st" | jq '.[0].tunnel.tx_packets >= .[0].tx.packets - 5 and .[0].tunnel.tx_packets > 3')" \
+	true "stats -j: the tunnel's counters next to the device's"
+t_match "$(ip netns exec "$B" "$TUNKIT" stats -d tkb)" "tunnel: +tx [0-9]+ packets" \
+	"stats -d: a tunnel line"
 
 # roaming: B's source address changes; A follows it after an authenticated datagram
 ip -n "$B" addr add 198.51.100.3/32 dev vb
