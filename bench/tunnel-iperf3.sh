@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Throughput of `tunkit tunnel` (UDP and TCP underlay, tun) next to the raw
+# Throughput of `tunkit tunnel` (UDP and TCP underlay, tun; batched with UDP
+# GSO/GRO, and with --no-offload) next to the raw
 # veth it runs over, with iperf3, in two namespaces made and removed here.
 # A benchmark, not a test: it prints Gbit/s and TCP retransmits, and the
 # tunnel's share of the raw link, from one run.
@@ -49,16 +50,18 @@ raw=$(run raw 198.51.100.1)
 echo "link Gbit/s retransmits ratio"
 echo "$raw 1.00"
 rawbps=$(echo "$raw" | cut -d' ' -f2)
-for tr in udp tcp; do
+for mode in udp tcp udp-no-offload tcp-no-offload; do
+	tr=${mode%%-*}
+	off=; [ "$mode" = "$tr" ] || off=--no-offload
 	ip netns exec "$A" "$TK" -q tunnel -t $tr --listen 198.51.100.1:5000 --key "$KEY" \
-		--addr 192.0.2.1/24 --dev tka &
+		--addr 192.0.2.1/24 --dev tka $off &
 	pa=$!
 	ip netns exec "$B" "$TK" -q tunnel -t $tr --connect 198.51.100.1:5000 --key "$KEY" \
-		--addr 192.0.2.2/24 --dev tkb &
+		--addr 192.0.2.2/24 --dev tkb $off &
 	pb=$!
 	PIDS="$pa $pb"
 	for i in $(seq 100); do ip netns exec "$B" ping -c 1 -W 1 192.0.2.1 >/dev/null && break; done
-	r=$(run "tunnel-$tr" 192.0.2.1)
+	r=$(run "tunnel-$mode" 192.0.2.1)
 	echo "$r $(echo "$r" | awk -v raw="$rawbps" '{ printf "%.3f", $2 / raw }')"
 	kill -TERM $pa $pb
 	wait $pa $pb

@@ -136,6 +136,7 @@ static int prepare(struct tk_ctx *ctx, const struct tk_tunnel_cfg *c, struct tk_
 	t->listen = c->listen != NULL;
 	t->transport = c->transport;
 	t->keepalive = c->keepalive;
+	t->no_offload = c->no_offload;
 	t->key_path = c->key;
 	r = t->listen ? tk_sockaddr_parse(ep, true, bind_to, blen)
 		      : tk_sockaddr_parse(ep, false, &t->peer, &t->peer_len);
@@ -265,7 +266,9 @@ static int run(struct tk_ctx *ctx, int argc, char **argv)
 		tk_tunnel_init(t);
 	if (t)
 		t->pkt = malloc(sizeof(*t->pkt));
-	if (!t || !t->pkt) {
+	if (t)
+		t->txq = calloc(1, sizeof(*t->txq));
+	if (!t || !t->pkt || !t->txq) {
 		r = tk_err(ctx, -ENOMEM, NULL);
 	} else {
 		t->event = on_event;
@@ -275,6 +278,9 @@ static int run(struct tk_ctx *ctx, int argc, char **argv)
 	if (t) {
 		tk_peer_wipe(&t->sess);
 		free(t->pkt);
+		if (t->txq)
+			sodium_memzero(t->txq, sizeof(*t->txq));
+		free(t->txq);
 	}
 	free(t);
 	tk_tunnel_cfg_free(&cfg);

@@ -15,7 +15,7 @@
 struct tk_tunnel_cfg {
 	const char *listen, *connect, *dev, *key, *config, *bridge;
 	enum tk_transport transport;
-	bool tap, persist, nat, dry_run, has_mtu;
+	bool tap, persist, nat, dry_run, has_mtu, no_offload;
 	unsigned mtu, keepalive, rekey, rekey_packets;
 	unsigned ciphers; /* TK_CIPHER_* allowed; 0 all this host can do */
 	struct tk_dev_req req; /* addresses, peer address */

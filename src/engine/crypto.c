@@ -77,8 +77,8 @@ static void make_nonce(uint8_t npub[12], const uint8_t *hdr)
 	memcpy(npub + 4, hdr + 8, 8); /* the counter, already little-endian */
 }
 
-int tk_crypto_seal(
-        struct tk_session *s, uint8_t *frame, size_t payload_len, size_t cap, size_t *frame_len)
+int tk_crypto_seal_to(struct tk_session *s, uint8_t *frame, const uint8_t *payload,
+        size_t payload_len, size_t cap, size_t *frame_len)
 {
 	uint8_t *p = frame + TK_FRAME_DATA_HDR, npub[12];
 
@@ -91,14 +91,20 @@ int tk_crypto_seal(
 	tk_frame_put_data(frame, s->remote_index, s->send_counter);
 	make_nonce(npub, frame);
 	if (s->cipher == TK_CIPHER_AES256GCM)
-		crypto_aead_aes256gcm_encrypt_detached_afternm(p, p + payload_len, NULL, p,
+		crypto_aead_aes256gcm_encrypt_detached_afternm(p, p + payload_len, NULL, payload,
 		        payload_len, frame, TK_FRAME_DATA_HDR, NULL, npub, &s->aes_send);
 	else
-		crypto_aead_chacha20poly1305_ietf_encrypt_detached(p, p + payload_len, NULL, p,
+		crypto_aead_chacha20poly1305_ietf_encrypt_detached(p, p + payload_len, NULL, payload,
 		        payload_len, frame, TK_FRAME_DATA_HDR, NULL, npub, s->send_key);
 	s->send_counter++;
 	*frame_len = payload_len + TK_FRAME_OVERHEAD;
 	return 0;
+}
+
+int tk_crypto_seal(
+        struct tk_session *s, uint8_t *frame, size_t payload_len, size_t cap, size_t *frame_len)
+{
+	return tk_crypto_seal_to(s, frame, frame + TK_FRAME_DATA_HDR, payload_len, cap, frame_len);
 }
 
 int tk_crypto_open(struct tk_session *s, uint8_t *frame, size_t len, size_t *payload_len)

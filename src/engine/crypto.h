@@ -89,6 +89,14 @@ int tk_crypto_seal(
         struct tk_session *s, uint8_t *frame, size_t payload_len, size_t cap, size_t *frame_len);
 
 /*
+ * The same, out of place: the payload is read from payload (which must not overlap the
+ * frame other than exactly at frame + TK_FRAME_DATA_HDR), so a packet read anywhere is sealed
+ * straight into a batch of frames without a copy.
+ */
+int tk_crypto_seal_to(struct tk_session *s, uint8_t *frame, const uint8_t *payload,
+        size_t payload_len, size_t cap, size_t *frame_len);
+
+/*
  * Open a data frame in place, after the caller found s by the frame's receiver index.
  * Order: size and type, receiver index, replay pre-check, AEAD, replay window update.
  * Returns 0 and sets *payload_len (the plaintext is at frame + TK_FRAME_DATA_HDR); else

@@ -247,37 +247,111 @@ static int on_sock(struct tk_tunnel *t)
 		return 0;
 	}
 	for (int i = 0; i < 64; i++) {
+		size_t seg;
+
 		flen = sizeof(from);
-		n = tk_udp_recv(t, buf, TK_PKT_MAX, &from, &flen);
+		n = tk_udp_recv(t, buf, TK_PKT_MAX, &from, &flen, &seg);
 		if (n == -EAGAIN)
 			return 0;
 		if (n < 0)
 			continue; /* ICMP errors surface here: the peer may come back */
-		r = deliver_from(t, buf, (size_t)n, &from, flen);
-		if (r)
-			return r;
+		/* with UDP_GRO one read holds a run of datagrams of seg bytes each */
+		for (size_t off = 0; off < (size_t)n; off += seg) {
+			size_t len = (size_t)n - off < seg ? (size_t)n - off : seg;
+
+			r = deliver_from(t, buf + off, len, &from, flen);
+			if (r)
+				return r;
+		}
 	}
 	return 0;
 }
 
+/* Sends what the queue holds: one GSO send (UDP) or one write (TCP). */
+static void flush(struct tk_tunnel *t)
+{
+	struct tk_txq *q = t->txq;
+	int r;
+
+	if (!q->n)
+		return;
+	if (t->transport == TK_TR_TCP)
+		r = t->sock_fd < 0 ? -ENOTCONN : tk_tcp_send_raw(t, q->buf, q->off);
+	else
+		r = t->have_peer ? tk_udp_send_batch(t, q->buf, q->off, q->seg) : -ENOTCONN;
+	if (!r) {
+		t->last_tx = tk_mono();
+		expect_answer(t);
+		t->st.tx_packets += q->pkts;
+		t->st.tx_bytes += q->bytes;
+	}
+	q->off = q->seg = q->n = 0;
+	q->closed = false;
+	q->pkts = q->bytes = 0;
+}
+
+/* Seals the packet at p into the queue, sending the queue first when the frame does not
+ * belong to its run: a different size (UDP GSO wants equal frames, the last may be shorter)
+ * or no room left. */
+static void queue(struct tk_tunnel *t, const uint8_t *p, size_t n)
+{
+	struct tk_txq *q = t->txq;
+	size_t pfx = t->transport == TK_TR_TCP ? TK_FRAMER_PREFIX : 0;
+	size_t need = pfx + n + TK_FRAME_OVERHEAD, flen;
+	uint8_t *f;
+
+	if (q->n && (q->off + need > sizeof(q->buf) ||
+		     (!pfx && (q->closed || n + TK_FRAME_OVERHEAD > q->seg))))
+		flush(t);
+	if (need > sizeof(q->buf))
+		return; /* larger than a batch can hold (an MTU near 64 KiB): dropped */
+	f = q->buf + q->off + pfx;
+	if (tk_peer_seal_to(&t->sess, now_ns(), f, p, n, sizeof(q->buf) - q->off - pfx, &flen))
+		return; /* no session yet: the packet is dropped */
+	if (pfx) {
+		f[-2] = (uint8_t)(flen >> 8);
+		f[-1] = (uint8_t)flen;
+	}
+	if (!q->n)
+		q->seg = flen;
+	else if (flen < q->seg)
+		q->closed = true;
+	q->off += pfx + flen;
+	q->n++;
+	q->pkts++;
+	q->bytes += n;
+}
+
+/* A burst of packets from the device, sealed into one batch per run; the last batch is sent
+ * here, so nothing waits for the next burst. */
 static int on_tun(struct tk_tunnel *t)
 {
 	uint8_t *p = t->pkt->buf + TK_PKT_HEADROOM;
+	int r = 0;
 
 	for (int i = 0; i < 64; i++) {
 		ssize_t n = read(t->tun_fd, p, TK_PKT_MAX - TK_FRAME_OVERHEAD);
 
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			return 0;
-		if (n < 0)
-			return -errno;
-		if (send_data(t, p - TK_FRAME_DATA_HDR, (size_t)n, TK_PKT_MAX + TK_PKT_TAILROOM))
-			continue; /* no session yet, or a full socket: the packet is dropped */
-		expect_answer(t);
-		t->st.tx_packets++;
-		t->st.tx_bytes += (uint64_t)n;
+			break;
+		if (n < 0) {
+			r = -errno;
+			break;
+		}
+		if (!t->have_peer || (t->transport == TK_TR_TCP && t->sock_fd < 0))
+			continue; /* nobody to send to: dropped */
+		if (!t->no_offload) {
+			queue(t, p, (size_t)n);
+			continue;
+		}
+		if (!send_data(t, p - TK_FRAME_DATA_HDR, (size_t)n, TK_PKT_MAX + TK_PKT_TAILROOM)) {
+			expect_answer(t);
+			t->st.tx_packets++;
+			t->st.tx_bytes += (uint64_t)n;
+		}
 	}
-	return 0;
+	flush(t);
+	return r;
 }
 
 /* The 200 ms tick: handshakes, probes and keepalives, expiry, TCP reconnects. */

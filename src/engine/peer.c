@@ -129,6 +129,14 @@ int tk_peer_seal(struct tk_peer *p, uint64_t now_ns, uint8_t *frame, size_t payl
 	return tk_crypto_seal(&p->cur, frame, payload_len, cap, frame_len);
 }
 
+int tk_peer_seal_to(struct tk_peer *p, uint64_t now_ns, uint8_t *frame, const uint8_t *payload,
+        size_t payload_len, size_t cap, size_t *frame_len)
+{
+	if (!tk_peer_ready(p, now_ns))
+		return -ENOTCONN;
+	return tk_crypto_seal_to(&p->cur, frame, payload, payload_len, cap, frame_len);
+}
+
 /* Responder: a valid initiation makes a waiting session and an answer. */
 static int answer(struct tk_peer *p, uint64_t now_ns, const uint8_t *frame, size_t flen,
         uint8_t out[TK_FRAME_RESP_LEN], size_t *len)

@@ -79,6 +79,9 @@ int tk_peer_initiate(struct tk_peer *p, uint64_t now_ns, uint8_t out[TK_FRAME_IN
  */
 int tk_peer_seal(struct tk_peer *p, uint64_t now_ns, uint8_t *frame, size_t payload_len,
         size_t cap, size_t *frame_len);
+/* The same, the payload read from elsewhere (tk_crypto_seal_to()). */
+int tk_peer_seal_to(struct tk_peer *p, uint64_t now_ns, uint8_t *frame, const uint8_t *payload,
+        size_t payload_len, size_t cap, size_t *frame_len);
 
 /*
  * One frame from the network, opened in place.  Returns a TK_PEER_* (> 0) with *len set

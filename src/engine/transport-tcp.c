@@ -173,19 +173,24 @@ void tk_tcp_drop(struct tk_tunnel *t)
 	}
 }
 
-int tk_tcp_send(struct tk_tunnel *t, uint8_t *frame, size_t len)
+int tk_tcp_send_raw(struct tk_tunnel *t, const uint8_t *buf, size_t len)
 {
-	uint8_t *h = frame - TCP_HDR; /* headroom: the loop leaves TK_PKT_HEADROOM */
-	ssize_t n;
+	ssize_t n = send(t->sock_fd, buf, len, MSG_NOSIGNAL);
 
-	h[0] = (uint8_t)(len >> 8);
-	h[1] = (uint8_t)len;
-	n = send(t->sock_fd, h, len + TCP_HDR, MSG_NOSIGNAL);
-	if (n == (ssize_t)(len + TCP_HDR))
+	if (n == (ssize_t)len)
 		return 0;
 	/* a partial record would desynchronise the stream: start over */
 	tk_tcp_drop(t);
 	return -EPIPE;
+}
+
+int tk_tcp_send(struct tk_tunnel *t, uint8_t *frame, size_t len)
+{
+	uint8_t *h = frame - TCP_HDR; /* headroom: the loop leaves TK_PKT_HEADROOM */
+
+	h[0] = (uint8_t)(len >> 8);
+	h[1] = (uint8_t)len;
+	return tk_tcp_send_raw(t, h, len + TCP_HDR);
 }
 
 int tk_tcp_recv(struct tk_tunnel *t, int (*deliver)(struct tk_tunnel *, uint8_t *, size_t))

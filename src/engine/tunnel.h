@@ -28,6 +28,21 @@ struct tk_pkt {
 
 enum tk_transport { TK_TR_UDP, TK_TR_TCP };
 
+/*
+ * Frames sealed from a burst of device reads, laid out back to back so one system call
+ * sends them all: over UDP one GSO send (UDP_SEGMENT) for a run of equal-size frames (the
+ * last may be shorter), over TCP one write of length-prefixed frames.
+ */
+#define TK_TXQ_SIZE 65000 /* one UDP GSO send: under the 65507-byte datagram limit */
+struct tk_txq {
+	uint8_t buf[TK_TXQ_SIZE];
+	size_t off;		/* bytes queued */
+	size_t seg;		/* UDP: the frame size of the run */
+	unsigned n;		/* frames queued */
+	bool closed;		/* UDP: a shorter frame ended the run */
+	uint64_t pkts, bytes;	/* the packets in it, counted once sent */
+};
+
 struct tk_stats {
 	uint64_t tx_packets, tx_bytes, rx_packets, rx_bytes;
 	uint64_t auth_failures, replays, keepalives_tx, keepalives_rx, oversize;
@@ -71,6 +86,9 @@ struct tk_tunnel {
 	socklen_t pend_len;
 	uint64_t auth_ok; /* frames that authenticated, ever */
 	struct tk_pkt *pkt;
+	struct tk_txq *txq;
+	bool no_offload;	/* --no-offload: one datagram per system call */
+	bool gso, gro;		/* UDP segmentation offload on send, coalescing on receive */
 };
 
 /* Now in seconds (CLOCK_REALTIME with microseconds) and on the monotonic clock. */
@@ -100,9 +118,14 @@ int tk_udp_open(struct tk_tunnel *t, const struct sockaddr *bind, socklen_t blen
 int tk_udp_send(struct tk_tunnel *t, const uint8_t *frame, size_t len);
 int tk_udp_send_to(struct tk_tunnel *t, const uint8_t *frame, size_t len,
 		   const struct sockaddr_storage *to);
-/* Reads one datagram into buf; returns its length, -EAGAIN, or -errno. */
+/* Sends len bytes of frames of seg bytes each (the last may be shorter) to the peer, in one
+ * GSO call when t->gso, else one datagram per frame.  0 or -errno. */
+int tk_udp_send_batch(struct tk_tunnel *t, const uint8_t *buf, size_t len, size_t seg);
+/* Reads one datagram, or with t->gro a run of coalesced ones of *seg bytes each (the last
+ * may be shorter; *seg is the length when there is one), into buf; returns the total
+ * length, -EAGAIN, or -errno. */
 int tk_udp_recv(struct tk_tunnel *t, uint8_t *buf, size_t size, struct sockaddr_storage *from,
-		socklen_t *flen);
+		socklen_t *flen, size_t *seg);
 /* The path MTU toward the peer (route or device), or -errno. */
 int tk_udp_path_mtu(const struct sockaddr *peer, socklen_t plen);
 
@@ -115,6 +138,8 @@ int tk_tcp_accept(struct tk_tunnel *t);
  * authenticates, closed on garbage.  0 or -errno (fatal, as tk_tcp_recv). */
 int tk_tcp_pending(struct tk_tunnel *t, int (*deliver)(struct tk_tunnel *, uint8_t *, size_t));
 int tk_tcp_send(struct tk_tunnel *t, uint8_t *frame, size_t len);
+/* Writes already length-prefixed frames in one call; a short write drops the connection. */
+int tk_tcp_send_raw(struct tk_tunnel *t, const uint8_t *buf, size_t len);
 /* Reads what is there and calls deliver for each whole frame; -errno when the
  * connection is lost or sent garbage (the caller drops it). */
 int tk_tcp_recv(struct tk_tunnel *t, int (*deliver)(struct tk_tunnel *, uint8_t *, size_t));
