@@ -7,6 +7,7 @@
 #
 #   tn_setup                 make A, B, the veth and a key ($KEY)
 #   tn_start VAR NS ARGS...  run "tunkit ARGS" in NS in the background; pid in $VAR
+#                            ($TN_TUNNEL_ARGS are added to a tunnel's options)
 #   tn_state NS DEV          the control socket's JSON of DEV's tunnel
 #   tn_up NS DEV             true when that tunnel's session is up
 #   tn_transfer SRVNS ADDR CLINS   5 MiB from CLINS to ADDR:7000 in SRVNS; checksums equal
@@ -50,7 +51,13 @@ tn_setup() {
 tn_start() {
 	var=$1 ns=$2
 	shift 2
-	ip netns exec "$ns" "$TUNKIT" "$@" &
+	# $TN_TUNNEL_ARGS (e.g. --no-offload) go after the word "tunnel"
+	local a args=()
+	for a in "$@"; do
+		args+=("$a")
+		[ "$a" = tunnel ] && args+=(${TN_TUNNEL_ARGS:-})
+	done
+	ip netns exec "$ns" "$TUNKIT" "${args[@]}" &
 	eval "$var=$!"
 	TN_PIDS="$TN_PIDS $!"
 }
