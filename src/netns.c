@@ -81,7 +81,8 @@ int tk_netns_list(char ***names, size_t *n)
 			cnt++;
 	}
 	closedir(d);
-	qsort(v, cnt, sizeof(*v), cmp);
+	if (cnt)
+		qsort(v, cnt, sizeof(*v), cmp);
 	*names = v;
 	*n = cnt;
 	return 0;
