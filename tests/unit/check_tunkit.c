@@ -9,7 +9,8 @@
 
 int main(void)
 {
-	Suite *(*const suites[])(void) = { suite_cmd, suite_decode, suite_engine, suite_opt, suite_out, suite_words };
+	Suite *(*const suites[])(void) = { suite_cmd, suite_decode, suite_engine, suite_opt, suite_out,
+					     suite_reply, suite_words };
 	SRunner *sr = srunner_create(NULL);
 	int failed;
 

@@ -12,6 +12,7 @@ Suite *suite_decode(void);
 Suite *suite_engine(void);
 Suite *suite_opt(void);
 Suite *suite_out(void);
+Suite *suite_reply(void);
 Suite *suite_words(void);
 
 #endif
