@@ -120,6 +120,7 @@ static void handle(struct att *a, const uint8_t *p, size_t n, const char *dir)
 	const struct tk_dump *d = a->d;
 	size_t pre = a->pi + a->vnet;
 	struct pcap_pkthdr h = {.len = (bpf_u_int32)(n - pre)};
+	int r;
 
 	if ((d->in && *dir == 'o') || (d->out && *dir == 'i') || (d->count && a->seen >= d->count))
 		return;
@@ -133,8 +134,10 @@ static void handle(struct att *a, const uint8_t *p, size_t n, const char *dir)
 		pcap_dump_flush(a->dumper);
 		return;
 	}
-	a->err = tk_dump_show(a->ctx, d, &h.ts, dir, p, (uint32_t)(n < d->snaplen ? n : d->snaplen),
+	r = tk_dump_show(a->ctx, d, &h.ts, dir, p, (uint32_t)(n < d->snaplen ? n : d->snaplen),
 	        (uint32_t)n, a->link, &a->dopts);
+	if (r) /* kept: the answer after a failed request must not clear it */
+		a->err = r;
 	fflush(a->ctx->out);
 }
 
@@ -190,8 +193,8 @@ static void loop(struct att *a)
 
 static void reply_cfg(struct att *a)
 {
-	/* locally administered, and IANA's documentation range of 00:00:5e */
-	static const uint8_t def_mac[6] = {0x02, 0x00, 0x5e, 0x10, 0x00, 0x01};
+	/* from IANA's block for documentation (RFC 7042: 00:00:5e:00:53:00-ff) */
+	static const uint8_t def_mac[6] = {0x00, 0x00, 0x5e, 0x00, 0x53, 0x01};
 	const struct tk_dump *d = a->d;
 
 	a->cfg.ether = a->tap;

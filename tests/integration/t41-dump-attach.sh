@@ -87,6 +87,8 @@ $TUNKIT -q create -m tap --pi --vnet-hdr --up tap1
 ip addr add 192.0.2.1/24 dev tap1
 attach "$dir/tap1" -j dump --attach --reply --reply-addr 192.0.2.2 tap1
 ping5 "ping -c 5 through a tap with --pi --vnet-hdr" 192.0.2.2
+t_is "$(ip -j neigh show dev tap1 | jq -r '.[] | select(.dst == "192.0.2.2") | .lladdr')" \
+	"00:00:5e:00:53:01" "tap: the default MAC of the answers, RFC 7042's"
 kill $apid; finish 5
 t_is "$(jq -c 'select(.layers.icmp) | [.direction, .layers.pi.proto, .layers.vnet_hdr.gso_type,
 	.layers.eth.type, .layers.icmp.type]' "$dir/tap1" | head -n 2 | tr '\n' ' ')" \
