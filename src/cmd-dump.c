@@ -3,9 +3,12 @@
  * tunkit dump: the packets crossing a device, decoded, as text, JSON Lines
  * or a pcap file, through libpcap.  Direction is exact, not guessed: one
  * capture handle per direction (pcap_setdirection), merged by timestamp.
- * Kernel drops are always reported at the end.
+ * Kernel drops are always reported at the end.  --attach is tunkit as the
+ * program behind a free tun/tap device instead (dump-attach.c), --reply
+ * answering ping there from userspace.
  */
 #include <errno.h>
+#include <sys/socket.h>
 #include <pcap/pcap.h>
 #include <poll.h>
 #include <stdio.h>
@@ -21,7 +24,8 @@
 #include "out.h"
 #include "sig.h"
 
-enum { O_COUNT, O_HEX, O_LINK, O_SNAP, O_IN, O_OUT, O_WRITE, O_READ };
+enum { O_COUNT, O_HEX, O_LINK, O_SNAP, O_IN, O_OUT, O_WRITE, O_READ, O_ATTACH, O_REPLY, O_RADDR,
+       O_RMAC };
 
 static const struct tk_opt opts[] = {
 	[O_COUNT] = { "count", 'c', TK_ARG_REQ, "COUNT", NULL, "stop after COUNT packets" },
@@ -32,8 +36,31 @@ static const struct tk_opt opts[] = {
 	[O_OUT] = { "out", 0, TK_ARG_NONE, NULL, NULL, "only packets the device sent" },
 	[O_WRITE] = { "write", 'w', TK_ARG_REQ, "FILE", "@file", "write a pcap file (- stdout)" },
 	[O_READ] = { "read", 'r', TK_ARG_REQ, "FILE", "@file", "read a pcap file, not a device" },
+	[O_ATTACH] = { "attach", 0, TK_ARG_NONE, NULL, NULL,
+		       "be the program behind a tun/tap device no process holds" },
+	[O_REPLY] = { "reply", 0, TK_ARG_NONE, NULL, NULL,
+		      "with --attach: answer ARP, ND and echo for each --reply-addr" },
+	[O_RADDR] = { "reply-addr", 0, TK_ARG_REQ, "ADDR", NULL,
+		      "an IPv4 or IPv6 address to answer for (repeatable)" },
+	[O_RMAC] = { "reply-mac", 0, TK_ARG_REQ, "MAC", NULL,
+		     "the MAC the answers on a tap come from" },
 	{ NULL },
 };
+
+static int reply_addr(struct tk_ctx *ctx, struct tk_dump *d, const char *arg)
+{
+	struct tk_cidr c;
+
+	if (tk_parse_cidr(arg, &c) || c.prefixlen >= 0)
+		return tk_usage(ctx, "reply-addr \"%s\": expected an IPv4 or IPv6 address", arg);
+	if (d->naddrs == TK_DUMP_MAX_ADDRS)
+		return tk_usage(ctx, "reply-addr \"%s\": at most %d addresses", arg,
+				TK_DUMP_MAX_ADDRS);
+	d->addrs[d->naddrs].family = c.family;
+	memcpy(d->addrs[d->naddrs].addr, c.addr, sizeof(c.addr));
+	d->naddrs++;
+	return 0;
+}
 
 static int opt(struct tk_ctx *ctx, void *st, int idx, const char *arg)
 {
@@ -54,6 +81,15 @@ static int opt(struct tk_ctx *ctx, void *st, int idx, const char *arg)
 	case O_OUT: d->out = true; break;
 	case O_WRITE: d->wfile = arg; break;
 	case O_READ: d->rfile = arg; break;
+	case O_ATTACH: d->attach = true; break;
+	case O_REPLY: d->reply = true; break;
+	case O_RMAC:
+		if (tk_parse_mac(arg, d->reply_mac))
+			return tk_usage(ctx, "reply-mac \"%s\": expected a unicast MAC", arg);
+		d->has_mac = true;
+		break;
+	case O_RADDR:
+		return reply_addr(ctx, d, arg);
 	}
 	return 0;
 }
@@ -85,6 +121,14 @@ static int run(struct tk_ctx *ctx, int argc, char **argv)
 		return r == TK_OPT_HELP ? 0 : r;
 	if (d.in && d.out)
 		return tk_usage(ctx, "--in and --out together are the default: give one or neither");
+	if (d.attach && d.rfile)
+		return tk_usage(ctx, "--attach and --read: a device or a file, not both");
+	if (d.reply && !d.attach)
+		return tk_usage(ctx, "--reply needs --attach (tunkit answers as the device's program)");
+	if (d.reply && !d.naddrs)
+		return tk_usage(ctx, "--reply needs at least one --reply-addr");
+	if (!d.reply && (d.naddrs || d.has_mac))
+		return tk_usage(ctx, "--reply-addr and --reply-mac go with --reply");
 	if (!d.rfile && first == argc)
 		return tk_usage(ctx, "missing operand: DEV (or --read FILE)");
 	if (!d.rfile)
@@ -92,7 +136,8 @@ static int run(struct tk_ctx *ctx, int argc, char **argv)
 	d.filter = join(argv + first, argc - first);
 	if (!d.filter)
 		return tk_err(ctx, -ENOMEM, "filter");
-	r = d.rfile ? tk_dump_file(ctx, &d) : tk_dump_live(ctx, &d);
+	r = d.rfile ? tk_dump_file(ctx, &d) : d.attach ? tk_dump_attach(ctx, &d) :
+		tk_dump_live(ctx, &d);
 	free(d.filter);
 	return r;
 }
@@ -100,7 +145,7 @@ static int run(struct tk_ctx *ctx, int argc, char **argv)
 const struct tk_cmd tk_cmd_dump = {
 	.name = "dump",
 	.summary = "show the packets on a device, decoded (text, JSON Lines, pcap)",
-	.synopsis = "DEV [FILTER...] | --read FILE [FILTER...]",
+	.synopsis = "DEV [FILTER...] | --read FILE [FILTER...] | --attach [--reply] DEV [FILTER...]",
 	.opts = opts,
 	.min_args = 0,
 	.max_args = -1,

@@ -238,23 +238,22 @@ static int explain_einval(struct tk_ctx *ctx, const struct tk_tun_spec *spec,
 	return tk_err(ctx, -EINVAL, spec->name);
 }
 
-static int explain_ebusy(struct tk_ctx *ctx, const struct tk_tun_spec *spec)
+int tk_dev_busy(struct tk_ctx *ctx, const char *name)
 {
 	struct tk_holder *h;
 	size_t n;
 
 	if (tk_procs_holders(&h, &n))
-		return tk_fail(ctx, spec->name, "busy: another process holds the device");
+		return tk_fail(ctx, name, "busy: another process holds the device");
 	for (size_t i = 0; i < n; i++)
-		if (!strcmp(h[i].ifname, spec->name)) {
-			int r = tk_fail(ctx, spec->name, "busy: held by pid %d (%s)", h[i].pid,
-					h[i].comm);
+		if (!strcmp(h[i].ifname, name)) {
+			int r = tk_fail(ctx, name, "busy: held by pid %d (%s)", h[i].pid, h[i].comm);
 
 			free(h);
 			return r;
 		}
 	free(h);
-	return tk_fail(ctx, spec->name, "busy: another process holds the device");
+	return tk_fail(ctx, name, "busy: another process holds the device");
 }
 
 int tk_dev_attach(struct tk_ctx *ctx, struct tk_nl *nl, const struct tk_tun_spec *spec,
@@ -268,7 +267,7 @@ int tk_dev_attach(struct tk_ctx *ctx, struct tk_nl *nl, const struct tk_tun_spec
 	if (fd == -EINVAL && !tk_nl_link_get(nl, spec->name, &l))
 		explain_einval(ctx, spec, &l);
 	else if (fd == -EBUSY)
-		explain_ebusy(ctx, spec);
+		tk_dev_busy(ctx, spec->name);
 	else
 		tk_err(ctx, fd, spec->name);
 	return -1;

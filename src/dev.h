@@ -51,6 +51,10 @@ int tk_dev_create(struct tk_ctx *ctx, struct tk_nl *nl, const struct tk_dev_req 
 int tk_dev_attach(struct tk_ctx *ctx, struct tk_nl *nl, const struct tk_tun_spec *spec,
 		  bool nonblock);
 
+/* Prints that another process holds the device name (which, if it can tell);
+ * returns the exit status. */
+int tk_dev_busy(struct tk_ctx *ctx, const char *name);
+
 /* Devices of a JSON array of names, as `show` prints them (new array). */
 json_t *tk_dev_describe(struct tk_nl *nl, const json_t *names, int *err);
 

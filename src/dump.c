@@ -73,36 +73,47 @@ static char *line(const json_t *o)
 	return s;
 }
 
-/* One packet out: JSON Lines with -j, else the summary line (and hex). */
-static void show(struct cap *c, const struct pkt *p)
+int tk_dump_show(struct tk_ctx *ctx, const struct tk_dump *d, const struct timeval *ts,
+		 const char *dir, const uint8_t *data, uint32_t caplen, uint32_t len,
+		 enum tk_dec_link link, const struct tk_dec_opts *opts)
 {
 	static const struct tk_view view = { TK_VIEW_LINES, NULL, line };
-	const uint8_t *data = c->arena + p->off;
-	json_t *layers = tk_dec_packet(data, p->caplen, p->len, c->link, NULL), *o;
-	double t = (double)p->ts.tv_sec + p->ts.tv_usec / 1e6;
+	json_t *layers = tk_dec_packet(data, caplen, len, link, opts), *o;
+	double t = (double)ts->tv_sec + ts->tv_usec / 1e6;
+	int r = 0;
 
-	if (!layers) {
-		c->err = -ENOMEM;
-		return;
-	}
-	o = json_pack("{s:f,s:s?,s:s?,s:i,s:i,s:o}", "time", t, "ifname", c->d->dev, "direction",
-		      p->dir == 1 ? "in" : p->dir == 2 ? "out" : NULL, "caplen", (int)p->caplen,
-		      "len", (int)p->len, "layers", layers);
-	if (!c->ctx->json) {
-		char *sum = tk_dec_format(layers, c->d->link_hdr ? TK_DEC_FMT_LINK : 0);
+	if (!layers)
+		return -ENOMEM;
+	o = json_pack("{s:f,s:s?,s:s?,s:i,s:i,s:o}", "time", t, "ifname", d->dev, "direction",
+		      dir, "caplen", (int)caplen, "len", (int)len, "layers", layers);
+	if (!o)
+		return -ENOMEM;
+	if (!ctx->json) {
+		char *sum = tk_dec_format(layers, d->link_hdr ? TK_DEC_FMT_LINK : 0);
 
 		json_object_set_new(o, "summary", json_string(sum ? sum : ""));
 		free(sum);
 	}
-	if (tk_out_stream(c->ctx, o, &view))
-		c->err = -EIO;
-	if (!c->ctx->json && c->d->hex) {
-		char *hx = tk_dec_hexdump(data, p->caplen);
+	if (tk_out_stream(ctx, o, &view))
+		r = -EIO;
+	if (!ctx->json && d->hex) {
+		char *hx = tk_dec_hexdump(data, caplen);
 
-		fprintf(c->ctx->out, "%s\n", hx ? hx : "");
+		fprintf(ctx->out, "%s\n", hx ? hx : "");
 		free(hx);
 	}
 	json_decref(o);
+	return r;
+}
+
+/* One packet out: JSON Lines with -j, else the summary line (and hex). */
+static void show(struct cap *c, const struct pkt *p)
+{
+	int r = tk_dump_show(c->ctx, c->d, &p->ts, p->dir == 1 ? "in" : p->dir == 2 ? "out" : NULL,
+			     c->arena + p->off, p->caplen, p->len, c->link, NULL);
+
+	if (r)
+		c->err = r;
 }
 
 static void on_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *bytes)
@@ -197,8 +208,8 @@ static int open_dumper(struct tk_ctx *ctx, struct cap *c, pcap_t *h)
 	return 0;
 }
 
-static void summary(struct tk_ctx *ctx, const char *obj, uint64_t seen, int64_t drop,
-		    int64_t ifdrop)
+void tk_dump_summary(struct tk_ctx *ctx, const char *obj, const char *what, uint64_t seen,
+		     int64_t drop, int64_t ifdrop)
 {
 	char msg[160];
 
@@ -207,7 +218,7 @@ static void summary(struct tk_ctx *ctx, const char *obj, uint64_t seen, int64_t 
 			 "%lld by the interface", (unsigned long long)seen, (long long)drop,
 			 (long long)ifdrop);
 	else
-		snprintf(msg, sizeof(msg), "%llu packets read", (unsigned long long)seen);
+		snprintf(msg, sizeof(msg), "%llu packets %s", (unsigned long long)seen, what);
 	if (!ctx->quiet)
 		fprintf(stderr, "%s: dump: %s: %s\n", ctx->prog, obj, msg);
 	if (ctx->json && !ctx->quiet) {
@@ -260,7 +271,7 @@ int tk_dump_file(struct tk_ctx *ctx, const struct tk_dump *d)
 		pcap_dump_close(c->dumper);
 	free(c->arena);
 	if (!r)
-		summary(ctx, d->rfile, c->seen, -1, -1);
+		tk_dump_summary(ctx, d->rfile, "read", c->seen, -1, -1);
 	r = r ? r : c->err ? tk_err(ctx, c->err, "stdout") : 0;
 	pcap_close(h);
 	free(c);
@@ -383,7 +394,7 @@ int tk_dump_live(struct tk_ctx *ctx, const struct tk_dump *d)
 				ifdrop += st.ps_ifdrop;
 			}
 		}
-		summary(ctx, d->dev, c->seen, drop, ifdrop);
+		tk_dump_summary(ctx, d->dev, NULL, c->seen, drop, ifdrop);
 		r = c->err ? tk_err(ctx, c->err, "stdout") : 0;
 	}
 	for (int i = 0; i < nh; i++)

@@ -7,14 +7,23 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/time.h>
 
 #include "cmd.h"
+#include "decode/decode.h"
+#include "reply.h"
+
+#define TK_DUMP_MAX_ADDRS 32
 
 struct tk_dump {
 	const char *dev, *rfile, *wfile;
 	char *filter;
 	uint32_t count, snaplen;
 	bool hex, link_hdr, in, out;
+	bool attach, reply, has_mac; /* --attach, --reply, --reply-mac given */
+	uint8_t reply_mac[6];
+	struct tk_reply_addr addrs[TK_DUMP_MAX_ADDRS]; /* --reply-addr */
+	size_t naddrs;
 };
 
 /* Capture on d->dev until the count, Ctrl-C or the device's end; prints
@@ -22,5 +31,17 @@ struct tk_dump {
 int tk_dump_live(struct tk_ctx *ctx, const struct tk_dump *d);
 /* The same for a pcap file (no privileges needed). */
 int tk_dump_file(struct tk_ctx *ctx, const struct tk_dump *d);
+/* The same as d->dev's program, through /dev/net/tun (dump-attach.c). */
+int tk_dump_attach(struct tk_ctx *ctx, const struct tk_dump *d);
+
+/* One packet as every dump shows it: a text line (and -x hex) or, with -j,
+ * a JSON record; dir is "in", "out" or NULL.  0 or -errno. */
+int tk_dump_show(struct tk_ctx *ctx, const struct tk_dump *d, const struct timeval *ts,
+		 const char *dir, const uint8_t *data, uint32_t caplen, uint32_t len,
+		 enum tk_dec_link link, const struct tk_dec_opts *opts);
+/* The closing line on stderr (and its JSON with -j): with drop >= 0 the
+ * kernel's drop counts, else "SEEN packets WHAT" and no drop counts. */
+void tk_dump_summary(struct tk_ctx *ctx, const char *obj, const char *what, uint64_t seen,
+		     int64_t drop, int64_t ifdrop);
 
 #endif

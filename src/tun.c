@@ -82,3 +82,10 @@ int tk_tun_set_persist(int fd, bool persist)
 {
 	return ioctl(fd, TUNSETPERSIST, persist ? 1UL : 0UL) < 0 ? -errno : 0;
 }
+
+int tk_tun_vnet_hdr_sz(int fd)
+{
+	int sz;
+
+	return ioctl(fd, TUNGETVNETHDRSZ, &sz) < 0 ? -errno : sz;
+}

@@ -37,4 +37,7 @@ int tk_tun_attach(const struct tk_tun_spec *spec, bool nonblock);
 /* Sets or clears persistence on an attached fd. */
 int tk_tun_set_persist(int fd, bool persist);
 
+/* The virtio-net header size of an attached fd (10 unless changed) or -errno. */
+int tk_tun_vnet_hdr_sz(int fd);
+
 #endif

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The decoder's entry: the prefixes a program behind /dev/net/tun sees
- * (virtio-net header, packet information), Ethernet with 802.1Q/802.1ad
+ * (packet information, then the virtio-net header), Ethernet with 802.1Q/802.1ad
  * tags, and ARP.  Every read is checked against what was captured.
  */
 #include <arpa/inet.h>
@@ -140,29 +140,38 @@ static void raw(json_t *pkt, struct tk_buf b)
 		unknown(pkt, "ip", b.p[0] >> 4, b.n);
 }
 
-static void link(json_t *pkt, struct tk_buf b, enum tk_dec_link l)
+/* struct tun_pi: flags and protocol, big-endian; false when cut short */
+static bool pi(json_t *pkt, struct tk_buf *b, uint16_t *proto)
 {
-	json_t *pi;
+	json_t *o = json_object();
 
+	if (b->n < 4)
+		return tk_dec_cut(pkt, "pi", o);
+	*proto = tk_be16(b->p + 2);
+	json_object_set_new(o, "flags", json_integer(tk_be16(b->p)));
+	json_object_set_new(o, "proto", json_integer(*proto));
+	json_object_set_new(pkt, "pi", o);
+	tk_skip(b, 4);
+	return true;
+}
+
+/* What follows the prefixes; proto is the tun_pi's for TK_DEC_LINK_TUN_PI. */
+static void link(json_t *pkt, struct tk_buf b, enum tk_dec_link l, uint16_t proto)
+{
 	switch (l) {
 	case TK_DEC_LINK_ETHER:
+	case TK_DEC_LINK_TAP_PI:
 		tk_dec_ether(pkt, b);
 		return;
 	case TK_DEC_LINK_RAW:
 		raw(pkt, b);
 		return;
 	case TK_DEC_LINK_TUN_PI:
-		pi = json_object();
-		if (b.n < 4)
-			return (void)tk_dec_cut(pkt, "pi", pi);
-		json_object_set_new(pi, "flags", json_integer(tk_be16(b.p)));
-		json_object_set_new(pi, "proto", json_integer(tk_be16(b.p + 2)));
-		json_object_set_new(pkt, "pi", pi);
-		/* a tap with pi carries Ethernet; a tun carries what proto says */
-		if (tk_be16(b.p + 2) == 0x6558 || b.n < 5)
-			tk_dec_ether(pkt, (struct tk_buf){ b.p + 4, b.n - 4 });
+		/* a tun carries what proto says (0x6558: Ethernet) */
+		if (proto == 0x6558 || !b.n)
+			tk_dec_ether(pkt, b);
 		else
-			tk_dec_by_ethertype(pkt, tk_be16(b.p + 2), (struct tk_buf){ b.p + 4, b.n - 4 });
+			tk_dec_by_ethertype(pkt, proto, b);
 	}
 }
 
@@ -205,11 +214,16 @@ json_t *tk_dec_packet(const uint8_t *p, size_t caplen, size_t len, enum tk_dec_l
 	json_t *pkt = json_object();
 	struct tk_buf b = { p, caplen };
 
+	uint16_t proto = 0;
+
 	if (!pkt)
 		return NULL;
+	/* the kernel writes the tun_pi first, then the virtio-net header */
+	if ((l == TK_DEC_LINK_TUN_PI || l == TK_DEC_LINK_TAP_PI) && !pi(pkt, &b, &proto))
+		return pkt;
 	if (o && o->vnet_hdr_len && !vnet(pkt, &b, o->vnet_hdr_len >= 12 ? 12 : 10))
 		return pkt;
-	link(pkt, b, l);
+	link(pkt, b, l, proto);
 	(void)len;
 	return pkt;
 }

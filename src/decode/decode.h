@@ -14,11 +14,14 @@
 enum tk_dec_link {
 	TK_DEC_LINK_ETHER, /* Ethernet II (tap, veth, bridge) */
 	TK_DEC_LINK_RAW,   /* IPv4 or IPv6 by the version nibble (tun) */
-	TK_DEC_LINK_TUN_PI /* struct tun_pi (4 bytes), then by its protocol */
+	TK_DEC_LINK_TUN_PI, /* struct tun_pi (4 bytes), then by its protocol (a tun) */
+	TK_DEC_LINK_TAP_PI  /* struct tun_pi, then Ethernet: a tap's proto is the
+			     * frame's ethertype, not 0x6558 */
 };
 
 struct tk_dec_opts {
-	unsigned vnet_hdr_len; /* 0, 10 or 12: a virtio-net header comes first */
+	unsigned vnet_hdr_len; /* 0, 10 or 12: a virtio-net header comes first
+				* (after the tun_pi, as the kernel writes them) */
 };
 
 /*

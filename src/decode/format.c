@@ -157,10 +157,10 @@ char *tk_dec_format(const json_t *pkt, unsigned flags)
 	const json_t *o;
 
 	add(&b, "%s", "");
-	if (json_object_get(pkt, "vnet_hdr"))
-		add(&b, "vnet_hdr gso %s: ", str(json_object_get(pkt, "vnet_hdr"), "gso_type"));
 	if ((o = json_object_get(pkt, "pi")))
 		add(&b, "pi proto 0x%04llx: ", num(o, "proto"));
+	if (json_object_get(pkt, "vnet_hdr"))
+		add(&b, "vnet_hdr gso %s: ", str(json_object_get(pkt, "vnet_hdr"), "gso_type"));
 	if (flags & TK_DEC_FMT_LINK)
 		link_hdr(&b, pkt);
 	if ((o = json_object_get(pkt, "eth")) && cut(o))

@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.vnet_hdr_len = (data[0] >> 2) & 1 ? ((data[0] >> 3) & 1 ? 12 : 10) : 0;
 	p = malloc(size - 1 ? size - 1 : 1); /* exact size: any overread is caught */
 	memcpy(p, data + 1, size - 1);
-	j = tk_dec_packet(p, size - 1, size - 1, (enum tk_dec_link)(data[0] % 3), &o);
+	j = tk_dec_packet(p, size - 1, size - 1, (enum tk_dec_link)(data[0] % 4), &o);
 	if (j) {
 		t = tk_dec_format(j, TK_DEC_FMT_LINK);
 		free(t);

@@ -24,6 +24,15 @@ vg "show" 0 show
 vg "show -d -j" 0 -p show -d
 vg "show --all-netns" 0 show --all-netns
 vg "delete refused (held)" 1 delete vg0
+vg "dump --attach refused (held)" 1 dump --attach vg0
+$TUNKIT -q create --pi --vnet-hdr --addr 198.51.100.1/24 --up vgt0
+# valgrind starts slowly: the pings go on until -c 4 (two echoes answered)
+(sleep 2; ping -c 12 -i 0.5 -W 1 198.51.100.2 >/dev/null 2>&1) &
+t_ok "valgrind: dump --attach --reply, pi and vnet_hdr" timeout 30 valgrind -q --leak-check=full \
+	--errors-for-leak-kinds=definite --error-exitcode=99 "$TUNKIT" -j dump --attach --reply \
+	--reply-addr 198.51.100.2 -c 4 vgt0 icmp
+wait $!
+ip link del vgt0
 vg "create refused by the kernel (rollback)" 1 create -m tap --mtu 65535 vgbig
 vg "usage error" 2 create --frob x
 vg "delete glob" 0 delete 'vgc*'

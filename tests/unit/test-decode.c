@@ -173,6 +173,41 @@ START_TEST(prefixes)
 }
 END_TEST
 
+/* As the kernel writes them: tun_pi first, then the virtio-net header; a
+ * tap's tun_pi carries the frame's ethertype and Ethernet follows. */
+START_TEST(pi_then_vnet)
+{
+	struct tk_dec_opts o = { .vnet_hdr_len = 10 };
+	uint8_t tap[4 + 10 + sizeof(echo)] = { 0, 0, 0x08, 0x00 };
+	uint8_t tun[4 + 10 + sizeof(udp4)] = { 0, 0, 0x08, 0x00 };
+	json_t *j;
+	char *t;
+
+	memcpy(tap + 14, echo, sizeof(echo));
+	j = tk_dec_packet(tap, sizeof(tap), sizeof(tap), TK_DEC_LINK_TAP_PI, &o);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(j, "pi"), "proto")),
+			 0x0800);
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "vnet_hdr"),
+							    "gso_type")), "none");
+	ck_assert_ptr_nonnull(json_object_get(j, "eth"));
+	ck_assert_ptr_nonnull(json_object_get(j, "icmp"));
+	t = tk_dec_format(j, 0);
+	ck_assert_msg(!strncmp(t, "pi proto 0x0800: vnet_hdr gso none: IP ", 39), "%s", t);
+	free(t);
+	json_decref(j);
+	memcpy(tun + 14, udp4, sizeof(udp4));
+	j = tk_dec_packet(tun, sizeof(tun), sizeof(tun), TK_DEC_LINK_TUN_PI, &o);
+	ck_assert_ptr_nonnull(json_object_get(j, "vnet_hdr"));
+	ck_assert_ptr_nonnull(json_object_get(j, "udp"));
+	json_decref(j);
+	for (size_t k = 0; k < sizeof(tap); k++) {
+		j = tk_dec_packet(tap, k, k, TK_DEC_LINK_TAP_PI, &o);
+		ck_assert_ptr_nonnull(j);
+		json_decref(j);
+	}
+}
+END_TEST
+
 Suite *suite_decode(void)
 {
 	Suite *s = suite_create("decode");
@@ -182,6 +217,7 @@ Suite *suite_decode(void)
 	tcase_add_test(tc, truncated_everywhere);
 	tcase_add_test(tc, bad_lengths);
 	tcase_add_test(tc, prefixes);
+	tcase_add_test(tc, pi_then_vnet);
 	suite_add_tcase(s, tc);
 	return s;
 }
