@@ -64,6 +64,8 @@ static int put(struct tk_tunnel *t, uint8_t *f, size_t len, const struct sockadd
 		r = t->have_peer ? tk_udp_send(t, f, len) : -ENOTCONN;
 	if (!r)
 		t->last_tx = tk_mono();
+	else if (r != -ENOTCONN)
+		t->st.last_tx_error = -r;
 	return r;
 }
 
@@ -284,6 +286,9 @@ static void flush(struct tk_tunnel *t)
 		expect_answer(t);
 		t->st.tx_packets += q->pkts;
 		t->st.tx_bytes += q->bytes;
+	} else {
+		t->st.tx_dropped += q->pkts;
+		t->st.last_tx_error = -r;
 	}
 	q->off = q->seg = q->n = 0;
 	q->closed = false;
@@ -303,11 +308,15 @@ static void queue(struct tk_tunnel *t, const uint8_t *p, size_t n)
 	if (q->n && (q->off + need > sizeof(q->buf) ||
 		     (!pfx && (q->closed || n + TK_FRAME_OVERHEAD > q->seg))))
 		flush(t);
-	if (need > sizeof(q->buf))
-		return; /* larger than a batch can hold (an MTU near 64 KiB): dropped */
+	if (need > sizeof(q->buf)) {
+		t->st.tx_dropped++; /* larger than a batch can hold (an MTU near 64 KiB) */
+		return;
+	}
 	f = q->buf + q->off + pfx;
-	if (tk_peer_seal_to(&t->sess, now_ns(), f, p, n, sizeof(q->buf) - q->off - pfx, &flen))
-		return; /* no session yet: the packet is dropped */
+	if (tk_peer_seal_to(&t->sess, now_ns(), f, p, n, sizeof(q->buf) - q->off - pfx, &flen)) {
+		t->st.tx_dropped++; /* no session yet */
+		return;
+	}
 	if (pfx) {
 		f[-2] = (uint8_t)(flen >> 8);
 		f[-1] = (uint8_t)flen;
@@ -338,8 +347,10 @@ static int on_tun(struct tk_tunnel *t)
 			r = -errno;
 			break;
 		}
-		if (!t->have_peer || (t->transport == TK_TR_TCP && t->sock_fd < 0))
-			continue; /* nobody to send to: dropped */
+		if (!t->have_peer || (t->transport == TK_TR_TCP && t->sock_fd < 0)) {
+			t->st.tx_dropped++; /* nobody to send to */
+			continue;
+		}
 		if (!t->no_offload) {
 			queue(t, p, (size_t)n);
 			continue;
@@ -348,6 +359,8 @@ static int on_tun(struct tk_tunnel *t)
 			expect_answer(t);
 			t->st.tx_packets++;
 			t->st.tx_bytes += (uint64_t)n;
+		} else {
+			t->st.tx_dropped++;
 		}
 	}
 	flush(t);

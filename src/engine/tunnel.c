@@ -82,7 +82,7 @@ json_t *tk_tunnel_state(const struct tk_tunnel *t)
 	const struct tk_stats *s = &t->st;
 
 	return json_pack(
-		"{s:s,s:s,s:o,s:b,s:o,s:o,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+		"{s:s,s:s,s:o,s:b,s:o,s:o,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o}",
 		"role",
 		t->listen ? "listen" : "connect", "transport",
 		t->transport == TK_TR_UDP ? "udp" : "tcp", "peer",
@@ -101,5 +101,7 @@ json_t *tk_tunnel_state(const struct tk_tunnel *t)
 		(json_int_t)s->rx_bytes, "auth_failures", (json_int_t)s->auth_failures,
 		"replays_dropped", (json_int_t)s->replays, "keepalives_tx",
 		(json_int_t)s->keepalives_tx, "keepalives_rx", (json_int_t)s->keepalives_rx,
-		"oversize_dropped", (json_int_t)s->oversize);
+		"oversize_dropped", (json_int_t)s->oversize, "tx_dropped",
+		(json_int_t)s->tx_dropped, "last_tx_error",
+		s->last_tx_error ? json_string(strerror(s->last_tx_error)) : json_null());
 }

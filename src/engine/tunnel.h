@@ -46,6 +46,8 @@ struct tk_txq {
 struct tk_stats {
 	uint64_t tx_packets, tx_bytes, rx_packets, rx_bytes;
 	uint64_t auth_failures, replays, keepalives_tx, keepalives_rx, oversize;
+	uint64_t tx_dropped; /* read from the device, not sent: no session or peer, a send error */
+	int last_tx_error;   /* errno of the last failed send, 0 none */
 	uint64_t handshakes_tx, handshakes_rx; /* initiations sent, answered */
 };
 

@@ -15,7 +15,9 @@ tn_start PA "$A" -j tunnel --listen 198.51.100.1:5000 --key "$KEY" --dev tka \
 	--addr 192.0.2.1/24 --rekey 2 >"$KEY.ev"
 tn_start PB "$B" tunnel --connect 198.51.100.1:5000 --key "$KEY" --dev tkb \
 	--addr 192.0.2.2/24 --rekey 2 --cipher chacha20-poly1305
-wait_for 5 tn_up "$B" tkb; t_is $? 0 "rekey: session up"
+wait_for 10 tn_up "$B" tkb; t_is $? 0 "rekey: session up"
+# the listener sends once the connector's first frame confirmed the session
+wait_for 10 tn_up "$A" tka
 t_is "$(tn_state "$A" tka | jq -r .cipher)" chacha20-poly1305 \
 	"--cipher on the connector: the listener uses it"
 ip netns exec "$B" ping -q -c 40 -i 0.15 -W 2 192.0.2.1 >"$T_OUT" 2>&1
@@ -37,9 +39,11 @@ kill -TERM "$PA" "$PB"; wait "$PA" "$PB"
 tn_start PA "$A" tunnel --listen 198.51.100.1:5000 --key "$KEY" --dev tka --addr 192.0.2.1/24
 tn_start PB "$B" tunnel --connect 198.51.100.1:5000 --key "$KEY" --dev tkb \
 	--addr 192.0.2.2/24 --rekey-packets 50
-wait_for 5 tn_up "$B" tkb
+wait_for 10 tn_up "$B" tkb && wait_for 10 tn_up "$A" tka
+t_is $? 0 "rekey-packets: session up"
 ip netns exec "$B" ping -q -c 200 -i 0.01 -W 2 192.0.2.1 >"$T_OUT" 2>&1
-t_match "$(cat "$T_OUT")" " 0% packet loss" "rekey-packets: 200 pings, 0% loss"
+t_match "$(cat "$T_OUT")" " 0% packet loss" "rekey-packets: 200 pings, 0% loss" ||
+	{ tn_state "$A" tka; tn_state "$B" tkb; } | sed 's/^/# /' 
 t_is "$(tn_state "$B" tkb | jq '.sessions >= 4')" true "rekey-packets: new sessions by count"
 kill -TERM "$PA" "$PB"; wait "$PA" "$PB"
 
@@ -49,7 +53,7 @@ if grep -qw aes /proc/cpuinfo; then
 		--addr 192.0.2.1/24 --cipher aes-256-gcm
 	tn_start PB "$B" tunnel --connect 198.51.100.1:5000 --key "$KEY" --dev tkb \
 		--addr 192.0.2.2/24 --cipher chacha20-poly1305
-	wait_for 5 test -S "/run/tunkit/$B/tkb.sock"
+	wait_for 10 test -S "/run/tunkit/$B/tkb.sock"
 	sleep 1.5
 	t_is "$(tn_state "$B" tkb | jq '.session_up')" false "no common cipher: no session"
 	t_is "$(tn_state "$A" tka | jq '.auth_failures > 0 and .handshakes_rx == 0')" true \

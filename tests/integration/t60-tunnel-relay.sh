@@ -26,7 +26,10 @@ end = time.time() + secs
 while time.time() < end:
     r, _, _ = select.select([front, back], [], [], 0.2)
     for s in r:
-        d, a = s.recvfrom(65535)
+        try:
+            d, a = s.recvfrom(65535)
+        except OSError:  # ICMP unreachable from a listener not up yet
+            continue
         if s is front:
             client = a; out = lambda b: back.send(b)
         elif client:
@@ -67,17 +70,19 @@ t_is "$(echo "$st" | jq '.rx_packets > 100')" true "bad path: reordered frames w
 # solicitations would cross the tunnel too)
 ip netns exec "$B" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
 tn_start PB "$B" tunnel --connect 198.51.100.1:5000 --key "$KEY" --dev tkb --addr 192.0.2.2/24
-wait_for 5 tn_up "$B" tkb
+wait_for 10 tn_up "$B" tkb && wait_for 10 tn_up "$A" tka
+t_is $? 0 "random flood: session up"
 rss() { awk '/^VmRSS/ { print $2 }' "/proc/$PA/status"; }
 rss0=$(rss)
 rx0=$(ip -n "$A" -j -s link show tka | jq '.[0].stats64.rx.packets')
 ip netns exec "$B" ping -q -c 30 -i 0.1 -W 2 192.0.2.1 >"$T_OUT" 2>&1 &
 PP=$!
 answers=$(ip netns exec "$B" /usr/bin/python3 -c '
-import os, random, socket
+import os, random, socket, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.setblocking(False)
 r = random.Random(3)
 for i in range(10000):
+    if i % 50 == 49: time.sleep(0.01)  # about 5,000 a second, as long as the ping runs
     n = r.randrange(1, 1400)
     b = bytearray(os.urandom(n))
     if n >= 32 and i % 2: b[0] = r.randrange(1, 4); b[1:4] = b"\0\0\0"  # past the parser
