@@ -246,13 +246,74 @@ static int tunnel(struct tk_ctx *ctx, struct tk_tunnel_cfg *c, struct tk_tunnel 
 	return r;
 }
 
+/* SIGHUP's view of the settings: the running ones, and the file read last. */
+struct reload {
+	struct tk_ctx *ctx;
+	struct tk_tunnel_cfg *run;
+	struct tk_tunnel_cfg file; /* owns the strings key_path may point into */
+};
+
+static bool differs(const char *now, const char *file)
+{
+	return file && (!now || strcmp(now, file));
+}
+
+/*
+ * SIGHUP: --config is read again.  What a running tunnel can change takes effect (key,
+ * keepalive, rekey and rekey-packets, for the sessions that follow); what needs the device
+ * or the socket made again is reported, not applied.
+ */
+static void reload(void *arg, struct tk_tunnel *t)
+{
+	struct reload *rl = arg;
+	struct tk_tunnel_cfg n, *c = rl->run;
+	json_t *restart;
+
+	if (!c->config)
+		return;
+	memset(&n, 0, sizeof(n));
+	tk_dev_req_init(&n.req);
+	if (tk_tunnel_conf_read(rl->ctx, &n, c->config)) {
+		tk_tunnel_cfg_free(&n);
+		tk_tunnel_event(t, "config_reload_failed", json_pack("{s:s}", "config", c->config));
+		return;
+	}
+	if (n.key)
+		t->key_path = n.key;
+	if (n.keepalive)
+		t->keepalive = n.keepalive;
+	if (n.rekey)
+		t->sess.rekey_after_ns = (uint64_t)n.rekey * TK_NSEC;
+	if (n.rekey_packets)
+		t->sess.rekey_after_msgs = n.rekey_packets;
+	restart = json_array();
+	if (differs(c->listen, n.listen) || differs(c->connect, n.connect))
+		json_array_append_new(restart, json_string(n.listen ? "listen" : "connect"));
+	if (differs(c->dev, n.dev))
+		json_array_append_new(restart, json_string("dev"));
+	if (differs(c->bridge, n.bridge))
+		json_array_append_new(restart, json_string("bridge"));
+	if (n.has_mtu && (!c->has_mtu || n.mtu != c->mtu))
+		json_array_append_new(restart, json_string("mtu"));
+	if (n.tap != c->tap)
+		json_array_append_new(restart, json_string("mode"));
+	if (n.transport != c->transport)
+		json_array_append_new(restart, json_string("transport"));
+	tk_tunnel_event(t, "config_reloaded", json_pack("{s:s,s:o}", "config", c->config,
+							 "needs_restart", restart));
+	tk_tunnel_cfg_free(&rl->file);
+	rl->file = n;
+}
+
 static int run(struct tk_ctx *ctx, int argc, char **argv)
 {
 	struct tk_tunnel_cfg cfg;
+	struct reload rl = { .ctx = ctx, .run = &cfg };
 	struct tk_tunnel *t;
 	int first, r;
 
 	memset(&cfg, 0, sizeof(cfg));
+	tk_dev_req_init(&rl.file.req);
 	tk_dev_req_init(&cfg.req);
 	r = tk_opt_parse(ctx, &tk_cmd_tunnel, argc, argv, tk_tunnel_opt, &cfg, &first);
 	if (!r)
@@ -273,6 +334,8 @@ static int run(struct tk_ctx *ctx, int argc, char **argv)
 	} else {
 		t->event = on_event;
 		t->event_arg = ctx;
+		t->reload = reload;
+		t->reload_arg = &rl;
 		r = tunnel(ctx, &cfg, t);
 	}
 	if (t) {
@@ -283,6 +346,7 @@ static int run(struct tk_ctx *ctx, int argc, char **argv)
 		free(t->txq);
 	}
 	free(t);
+	tk_tunnel_cfg_free(&rl.file);
 	tk_tunnel_cfg_free(&cfg);
 	return r;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The tunnel's event loop: epoll over the device fd, the underlay socket(s),
- * a signalfd (SIGINT/SIGTERM end, SIGHUP re-reads the key), a 200 ms
+ * a signalfd (SIGINT/SIGTERM end, SIGHUP re-reads config and key), a 200 ms
  * timerfd tick (handshakes with backoff, rekeying, probes and keepalives,
  * session expiry, TCP reconnects) and the control socket.  Sessions and
  * handshakes are engine/peer.c's; this file only moves frames and keeps
@@ -415,6 +415,8 @@ static int on_signal(struct tk_tunnel *t)
 		return 0;
 	if (si.ssi_signo != SIGHUP)
 		return 1;
+	if (t->reload)
+		t->reload(t->reload_arg, t);
 	r = tk_crypto_key_read(t->key_path, key);
 	if (r) {
 		tk_tunnel_event(t, "key_reload_failed", json_pack("{s:s}", "error", strerror(-r)));

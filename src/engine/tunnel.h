@@ -62,6 +62,10 @@ struct tk_tunnel {
 	const char *ctl_path;	      /* control socket, or NULL */
 	void (*event)(void *arg, json_t *ev); /* takes the reference */
 	void *event_arg;
+	/* SIGHUP, before the key is read again: the caller may change key_path,
+	 * keepalive and the session limits (sess.rekey_after_*) */
+	void (*reload)(void *arg, struct tk_tunnel *t);
+	void *reload_arg;
 
 	/* state */
 	int tun_fd, sock_fd, lsock_fd, sig_fd, timer_fd, ctl_fd, ep_fd;

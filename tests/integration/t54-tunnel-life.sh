@@ -29,6 +29,21 @@ t_is "$(head -n 1 "$KEY.events" | jq -r '.event + " " + .dev')" "started tka" \
 	"-j: events are JSON Lines"
 t_is "$(jq -r .event "$KEY.events" | grep -c session_up)" 1 "-j: a session_up event"
 
+# SIGHUP re-reads the file: keepalive takes effect, a new mtu is reported as needing a restart
+cp "$KEY.conf" "$KEY.conf.orig"
+printf 'keepalive = 1\nmtu = 1300\n' >>"$KEY.conf"
+ka=$(tn_state "$A" tka | jq .keepalives_tx)
+kill -HUP "$PA"
+wait_for 5 grep -q config_reloaded "$KEY.events"
+t_is "$(jq -c 'select(.event == "config_reloaded") | .needs_restart' "$KEY.events")" '["mtu"]' \
+	"SIGHUP: the config is read again; mtu needs a restart"
+t_is "$(jq -r .event "$KEY.events" | grep -c key_reloaded)" 1 "SIGHUP: ... and the key"
+sleep 2.5
+t_is "$(tn_state "$A" tka | jq --argjson k "$ka" '.keepalives_tx > $k')" true \
+	"SIGHUP: the new keepalive is in effect"
+t_is "$(ip -n "$A" -j link show tka | jq '.[0].mtu')" 1440 "SIGHUP: the device is left alone"
+mv "$KEY.conf.orig" "$KEY.conf"
+
 ifb=$(ip -n "$B" -j link show tkb | jq .[0].ifindex)
 # the listening side killed and restarted (its device persists, and is reused)
 kill -KILL "$PA"; wait "$PA" 2>/dev/null
