@@ -23,6 +23,8 @@ wait_for 5 sh -c "$TUNKIT -j show vg0 | jq -e '.[0].carrier'"
 vg "show" 0 show
 vg "show -d -j" 0 -p show -d
 vg "show --all-netns" 0 show --all-netns
+vg "doctor, problems found" 1 doctor
+vg "doctor -j" 1 -j doctor
 vg "delete refused (held)" 1 delete vg0
 vg "dump --attach refused (held)" 1 dump --attach vg0
 $TUNKIT -q create --pi --vnet-hdr --addr 198.51.100.1/24 --up vgt0
