@@ -246,7 +246,7 @@ path_vtun-udp() {
 		[ $s = A ] && addr=$OA || addr=$OB
 		cat >"$WORK/vtund$s.conf" <<-EOF
 			options { port 5000; timeout 10; syslog daemon; }
-			tkbench {
+			tk$$ {
 			  passwd tk-bench-only; type tun; proto udp; device tkvt;
 			  compress no; encrypt no; keepalive no; stat no; speed 0; multi killold;
 			  up { program /sbin/ip "addr add $addr/24 dev %%" wait;
@@ -256,7 +256,7 @@ path_vtun-udp() {
 	done
 	bg "$B" vtundB vtund -s -n -f "$WORK/vtundB.conf"
 	wait_for 50 inB sh -c 'ss -Hltn "sport = :5000" | grep -q .' || return 1
-	bg "$A" vtundA vtund -n -f "$WORK/vtundA.conf" tkbench $UB
+	bg "$A" vtundA vtund -n -f "$WORK/vtundA.conf" tk$$ $UB
 	PEER=$OB
 }
 
@@ -285,19 +285,22 @@ path_openvpn-gcm() {
 }
 
 path_wireguard-go() {
-	local s
+	# wireguard-go's UAPI socket is /var/run/wireguard/DEV.sock, one
+	# directory for every namespace: a name of each side's own
+	local s wa=wgA$$ wb=wgB$$
 	for s in A B; do
-		wg genkey >"$WORK/wg$s.key" && wg pubkey <"$WORK/wg$s.key" >"$WORK/wg$s.pub" || return 1
+		(umask 077 && wg genkey >"$WORK/wg$s.key") &&
+			wg pubkey <"$WORK/wg$s.key" >"$WORK/wg$s.pub" || return 1
 	done
-	bg "$A" wgA env WG_PROCESS_FOREGROUND=1 wireguard-go -f tkwg
-	bg "$B" wgB env WG_PROCESS_FOREGROUND=1 wireguard-go -f tkwg
+	bg "$A" wgA env WG_PROCESS_FOREGROUND=1 wireguard-go -f $wa
+	bg "$B" wgB env WG_PROCESS_FOREGROUND=1 wireguard-go -f $wb
 	# the device, then its UAPI socket
-	wait_for 50 inA wg show tkwg && wait_for 50 inB wg show tkwg || return 1
-	inA wg set tkwg private-key "$WORK/wgA.key" listen-port 51820 \
+	wait_for 50 inA wg show $wa && wait_for 50 inB wg show $wb || return 1
+	inA wg set $wa private-key "$WORK/wgA.key" listen-port 51820 \
 		peer "$(cat "$WORK/wgB.pub")" allowed-ips $OB/32 endpoint $UB:51820 &&
-		inB wg set tkwg private-key "$WORK/wgB.key" listen-port 51820 \
+		inB wg set $wb private-key "$WORK/wgB.key" listen-port 51820 \
 			peer "$(cat "$WORK/wgA.pub")" allowed-ips $OA/32 endpoint $UA:51820 &&
-		up "$A" tkwg $OA/24 && up "$B" tkwg $OB/24 || return 1
+		up "$A" $wa $OA/24 && up "$B" $wb $OB/24 || return 1
 	PEER=$OB
 }
 
