@@ -498,7 +498,8 @@ if [ -n "$PLOT" ]; then
 			n = split(order, P, " ")
 			for (i = 1; i <= n; i++) if (P[i] in has)
 				print P[i], v(P[i], "tcp1_gbps"), v(P[i], "tcp4_gbps"), v(P[i], "udp64_kpps"),
-					v(P[i], "rtt_ms"), v(P[i], "cpu_s_per_gb"), v(P[i], "rss_mib")
+					v(P[i], "rtt_ms"), v(P[i], "cpu_s_per_gb"), v(P[i], "rss_mib"),
+					P[i] ~ /^tunkit/ ? 12582912 : P[i] == "veth" ? 8421504 : 4485828
 		}' "$MED" >"$D"
 	term="png size 1400,900"
 	gnuplot -e 'set terminal' 2>&1 | grep -qw pngcairo && term="pngcairo size 1400,900 font ',9'"
@@ -506,26 +507,27 @@ if [ -n "$PLOT" ]; then
 		set terminal $term
 		set output '$PLOT'
 		set datafile missing '-'
-		set style data histograms
 		set style fill solid 0.8 border -1
-		set boxwidth 0.8
+		set boxwidth 0.7
+		set xrange [-0.6:$(($(wc -l <"$D") - 1)).6]
 		set key off
 		set grid ytics
 		set yrange [0:*]
 		set xtics rotate by -40 nomirror
-		set multiplot layout 2,3 title "tunnel benchmark: medians of $ROUNDS round(s), overlay MTU $MTU"
+		set multiplot layout 2,3 title "tunnel benchmark: medians of $ROUNDS round(s), overlay MTU $MTU" \\
+			margins 0.04,0.99,0.12,0.91 spacing 0.05,0.2
 		set title 'TCP, 1 stream (Gbit/s)'
-		plot '$D' using 2:xtic(1) lc rgb '#4472c4'
+		plot '$D' using 0:2:8:xtic(1) with boxes lc rgb variable
 		set title 'TCP, 4 streams (Gbit/s)'
-		plot '$D' using 3:xtic(1) lc rgb '#4472c4'
+		plot '$D' using 0:3:8:xtic(1) with boxes lc rgb variable
 		set title 'UDP 64 bytes (kpackets/s received)'
-		plot '$D' using 4:xtic(1) lc rgb '#ed7d31'
+		plot '$D' using 0:4:8:xtic(1) with boxes lc rgb variable
 		set title 'ping RTT (ms, lower is better)'
-		plot '$D' using 5:xtic(1) lc rgb '#a5a5a5'
+		plot '$D' using 0:5:8:xtic(1) with boxes lc rgb variable
 		set title 'tunnel CPU s per GB (lower is better)'
-		plot '$D' using 6:xtic(1) lc rgb '#a5a5a5'
+		plot '$D' using 0:6:8:xtic(1) with boxes lc rgb variable
 		set title 'peak RSS (MiB, lower is better)'
-		plot '$D' using 7:xtic(1) lc rgb '#a5a5a5'
+		plot '$D' using 0:7:8:xtic(1) with boxes lc rgb variable
 		unset multiplot
 	EOF
 fi
