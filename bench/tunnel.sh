@@ -38,7 +38,7 @@
 #                   (--only tunkit,veth)
 #   --quick         1 round of 2 s; peers not installed are skipped, not installed
 #   --json FILE     every round's results and the medians, as JSON
-#   --plot FILE.png bar charts of the medians (gnuplot)
+#   --plot FILE.png bar charts of the medians (gnuplot; tunkit red, peers blue)
 #   TUNKIT          the binary (default build/tunkit beside this script, else PATH)
 #
 # All addresses are documentation ranges inside the two namespaces made
@@ -49,7 +49,7 @@ set -u
 export LC_ALL=C
 
 ROUNDS="" SECS="" ONLY="" QUICK=0 JSON="" PLOT="" TK=""
-usage() { sed -n '/^# Options:/,/^# *TUNKIT /p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '/^# Options:/,/^# *TUNKIT /p' "$0" | sed 's/^# \{0,1\}//' >&2; exit "${1:-2}"; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	--rounds) ROUNDS=${2:?}; shift ;;
@@ -58,7 +58,7 @@ while [ $# -gt 0 ]; do
 	--quick) QUICK=1 ;;
 	--json) JSON=${2:?}; shift ;;
 	--plot) PLOT=${2:?}; shift ;;
-	-h | --help) usage ;;
+	-h | --help) usage 0 ;;
 	-*) echo "bench: unknown option $1" >&2; usage ;;
 	*) TK=$1 ;;
 	esac
@@ -317,16 +317,16 @@ path_socat() {
 tk_up() { # NS: the tunnel's control socket says the session is up
 	[ "$("$TK" -n "$1" -j show tk 2>/dev/null | jq '.[0].tunnel.session_up')" = true ]
 }
+tk_up_dev() { ip -n "$1" link show tk; }
 path_tunkit() { # TRANSPORT MODE
 	[ -f "$WORK/tk.key" ] || "$TK" genkey "$WORK/tk.key" || return 1
-	local o=(--key "$WORK/tk.key" --dev tk --transport "$1" --mode "$2" --mtu $MTU)
+	local o=(--key "$WORK/tk.key" --dev tk --transport "$1" --mode "$2" --mtu "$MTU")
 	bg "$B" tunkitB "$TK" tunnel --listen $UB:5000 --addr $OB/24 "${o[@]}"
 	wait_for 50 tk_up_dev "$B" || return 1
 	bg "$A" tunkitA "$TK" tunnel --connect $UB:5000 --addr $OA/24 "${o[@]}"
 	wait_for 100 tk_up "$A" && wait_for 50 tk_up "$B" || return 1
 	PEER=$OB
 }
-tk_up_dev() { ip -n "$1" link show tk; }
 path_tunkit-udp-tun() { path_tunkit udp tun; }
 path_tunkit-udp-tap() { path_tunkit udp tap; }
 path_tunkit-tcp-tun() { path_tunkit tcp tun; }
@@ -401,8 +401,6 @@ one() { # PATH: set up, measure, tear down
 		END { printf "\n" }' "$RES" | sed "s/^/bench: round $ROUND $P:/" >&2
 }
 
-set -- $RUN
-NP=$#
 note "paths:$RUN; $ROUNDS round(s) of ${SECS} s per iperf3 run"
 for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
 	# veth first in every round, the others rotated by one a round
