@@ -514,18 +514,14 @@ if [ -n "$PLOT" ]; then
 		set xtics rotate by -40 nomirror
 		set multiplot layout 2,3 title "tunnel benchmark: medians of $ROUNDS round(s), overlay MTU $MTU" \\
 			margins 0.04,0.99,0.12,0.91 spacing 0.05,0.2
-		set title 'TCP, 1 stream (Gbit/s)'
-		plot '$D' using 0:2:8:xtic(1) with boxes lc rgb variable
-		set title 'TCP, 4 streams (Gbit/s)'
-		plot '$D' using 0:3:8:xtic(1) with boxes lc rgb variable
-		set title 'UDP 64 bytes (kpackets/s received)'
-		plot '$D' using 0:4:8:xtic(1) with boxes lc rgb variable
-		set title 'ping RTT (ms, lower is better)'
-		plot '$D' using 0:5:8:xtic(1) with boxes lc rgb variable
-		set title 'tunnel CPU s per GB (lower is better)'
-		plot '$D' using 0:6:8:xtic(1) with boxes lc rgb variable
-		set title 'peak RSS (MiB, lower is better)'
-		plot '$D' using 0:7:8:xtic(1) with boxes lc rgb variable
+		array T[6]
+		T[1] = 'TCP, 1 stream (Gbit/s)'; T[2] = 'TCP, 4 streams (Gbit/s)'
+		T[3] = 'UDP 64 bytes (kpackets/s received)'; T[4] = 'ping RTT (ms, lower is better)'
+		T[5] = 'tunnel CPU s per GB (lower is better)'; T[6] = 'peak RSS (MiB, lower is better)'
+		do for [c = 2:7] {
+			set title T[c - 1]
+			plot '$D' using 0:c:8:xtic(1) with boxes lc rgb variable
+		}
 		unset multiplot
 	EOF
 fi
