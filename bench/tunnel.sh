@@ -39,7 +39,8 @@
 #                   (--only tunkit,veth)
 #   --quick         1 round of 2 s; peers not installed are skipped, not installed
 #   --json FILE     every round's results and the medians, as JSON
-#   --plot FILE.png bar charts of the medians (gnuplot; tunkit red, peers blue)
+#   --plot FILE.png bar charts of the medians (gnuplot): tunkit red, the
+#                   peers blue, veth and vxlan grey
 #   TUNKIT          the binary (default build/tunkit beside this script, else PATH)
 #
 # All addresses are documentation ranges inside the two namespaces made
@@ -498,7 +499,7 @@ if [ -n "$PLOT" ]; then
 			for (i = 1; i <= n; i++) if (P[i] in has)
 				print P[i], v(P[i], "tcp1_gbps"), v(P[i], "tcp4_gbps"), v(P[i], "udp64_kpps"),
 					v(P[i], "rtt_ms"), v(P[i], "cpu_s_per_gb"), v(P[i], "rss_mib"),
-					P[i] ~ /^tunkit/ ? 12582912 : P[i] == "veth" ? 8421504 : 4485828
+					P[i] ~ /^tunkit/ ? 12582912 : P[i] ~ /^(veth|vxlan)$/ ? 8421504 : 4485828
 		}' "$MED" >"$D"
 	term="png size 1400,900"
 	gnuplot -e 'set terminal' 2>&1 | grep -qw pngcairo && term="pngcairo size 1400,900 font ',9'"
@@ -512,9 +513,9 @@ if [ -n "$PLOT" ]; then
 		set key off
 		set grid ytics
 		set yrange [0:*]
-		set xtics rotate by -40 nomirror
+		set xtics rotate by 40 right nomirror
 		set multiplot layout 2,3 title "tunnel benchmark: medians of $ROUNDS round(s), overlay MTU $MTU" \\
-			margins 0.04,0.99,0.12,0.91 spacing 0.05,0.2
+			margins 0.05,0.99,0.13,0.91 spacing 0.05,0.2
 		array T[6]
 		T[1] = 'TCP, 1 stream (Gbit/s)'; T[2] = 'TCP, 4 streams (Gbit/s)'
 		T[3] = 'UDP 64 bytes (kpackets/s received)'; T[4] = 'ping RTT (ms, lower is better)'
