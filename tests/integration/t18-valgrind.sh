@@ -19,7 +19,7 @@ vg "create, every option" 0 create -m tap -u nobody -g users --pi --vnet-hdr --m
 	--addr 192.0.2.1/24 --addr 2001:db8::1/64 --up --master br0 vg0
 vg "create --count" 0 -j create --count 3 'vgc%d'
 pid=$(hold_tun vg0 tap 0x4000)
-wait_for 5 sh -c "$TUNKIT -j show vg0 | jq -e '.[0].carrier'"
+wait_for 5 sh -c "$TUNKIT -j show vg0 | jq -en 'input | .[0].carrier'"
 vg "show" 0 show
 vg "show -d -j" 0 -p show -d
 vg "show --all-netns" 0 show --all-netns

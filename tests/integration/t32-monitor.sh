@@ -17,7 +17,7 @@ sleep 0.5
 $TUNKIT -q create -m tap tapm
 ip link set tapm up
 pid=$(hold_tun tapm tap)
-wait_for 5 sh -c "$TUNKIT -j show tapm | jq -e '.[0].carrier'"
+wait_for 5 sh -c "$TUNKIT -j show tapm | jq -en 'input | .[0].carrier'"
 $TUNKIT bridge attach br0 tapm
 ip link set tapm mtu 1400
 kill $pid; wait $pid 2>/dev/null

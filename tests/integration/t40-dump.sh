@@ -25,7 +25,7 @@ $TUNKIT -q create -m tap --master br0 --up tap0
 $TUNKIT bridge attach br0 veth0 && ip link set veth0 up
 ip addr add 192.0.2.1/24 dev br0
 pids="$pids $(hold_tun tap0 tap)"
-wait_for 10 sh -c "bridge -j link show dev veth0 | jq -e '.[0].state == \"forwarding\"'"
+wait_for 10 sh -c "bridge -j link show dev veth0 | jq -en 'input | .[0].state == \"forwarding\"'"
 hostping() { ip netns exec $H ping -c "$1" -i 0.2 -W 1 "$2" >/dev/null 2>&1; }
 
 # capture CMD... in the background, then run traffic, then wait (10 s at most)
@@ -64,7 +64,7 @@ t_match "$(head -n 1 "$dir/text")" '^[0-9:.]+ In  IP 192\.0\.2\.2 > 192\.0\.2\.1
 $TUNKIT -q create --addr 198.51.100.1 --peer-addr 198.51.100.2 --up tun0
 ip addr add 2001:db8::1/64 dev tun0 nodad
 pids="$pids $(hold_tun tun0 tun)"
-wait_for 5 sh -c "$TUNKIT -j show tun0 | jq -e '.[0].carrier'"
+wait_for 5 sh -c "$TUNKIT -j show tun0 | jq -en 'input | .[0].carrier'"
 cap "$dir/tun" -j dump -c 2 tun0 icmp or icmp6
 ping -c 1 -W 1 198.51.100.2 >/dev/null 2>&1
 ping -6 -c 1 -W 1 2001:db8::2 >/dev/null 2>&1

@@ -124,7 +124,7 @@ t_is "$(tcpdump -n -r "$dir/tun1.pcap" 'icmp[icmptype] == 8' 2>/dev/null | wc -l
 ip link add veth0 type veth peer name veth1
 $TUNKIT -q create tun9
 pids="$pids $(hold_tun tun9 tun)"
-wait_for 5 sh -c "$TUNKIT -j show tun9 | jq -e '.[0].carrier'"
+wait_for 5 sh -c "$TUNKIT -j show tun9 | jq -en 'input | .[0].carrier'"
 before=$(link_snapshot)
 t_status 1 "--attach to a veth" $TUNKIT dump --attach veth0
 t_is "$(t_stderr)" "tunkit: dump: veth0: not a tun/tap device (a veth)" "names it: not a tun/tap"

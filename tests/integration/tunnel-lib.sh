@@ -71,7 +71,8 @@ s.connect("/run/tunkit/%s/%s.sock" % (sys.argv[2], sys.argv[1]))
 print(s.makefile().readline().strip())' "$2" "$1"
 }
 
-tn_up() { tn_state "$1" "$2" 2>/dev/null | jq -e '.session_up' >/dev/null; }
+# (jq -e is true on empty input, so compare the text: a missing socket is not up)
+tn_up() { [ "$(tn_state "$1" "$2" 2>/dev/null | jq -r .session_up)" = true ]; }
 
 tn_transfer() {
 	srv=$1 addr=$2 cli=$3
