@@ -27,15 +27,19 @@ t_ok "tcp/v4: 5 MiB transfer, checksum equal" tn_transfer "$A" 192.0.2.1 "$B"
 t_ok "tcp/v4: ping -M do at the MTU passes" \
 	ip netns exec "$B" ping -c 1 -W 2 -M do -s $((1416 - 28)) 192.0.2.1
 
-# garbage: a second connection that sends junk waits as pending, is dropped,
-# and never pushes the peer's authenticated connection out
+# a stranger's second connection waits as pending; an oversized length (0xffff) or a
+# well-sized frame of garbage drops it, and never pushes the peer's connection out
 peer=$(tn_state "$A" tka | jq -r .peer)
-ip netns exec "$B" /usr/bin/python3 -c '
-import socket; s = socket.create_connection(("198.51.100.1", 5000)); s.sendall(b"\xff" * 4096)
-s.settimeout(2)
+stranger() { # python bytes expression
+	ip netns exec "$B" /usr/bin/python3 -c '
+import os, socket, sys; s = socket.create_connection(("198.51.100.1", 5000))
+s.sendall(eval(sys.argv[1])); s.settimeout(2)
 try: print(len(s.recv(10)))
-except Exception as e: print(e)' >"$T_OUT"
-t_is "$(cat "$T_OUT")" 0 "tcp: a stranger sending garbage is disconnected"
+except Exception as e: print(e)' "$1"
+}
+t_is "$(stranger 'b"\xff" * 4096')" 0 "tcp: an oversized frame length is disconnected"
+t_is "$(stranger 'b"\x00\x48" + os.urandom(72) + b"\x00\x40" + os.urandom(64)')" 0 \
+	"tcp: well-sized frames of garbage are disconnected"
 t_is "$(tn_state "$A" tka | jq -r '.peer + " " + (.session_up | tostring)')" "$peer true" \
 	"tcp: ... and the peer's connection stays"
 t_ok "tcp: ping still crosses" ip netns exec "$B" ping -c 2 -i 0.2 -W 2 192.0.2.1
