@@ -29,9 +29,6 @@
 #include "opt.h"
 #include "out.h"
 
-/* The tunnel's bytes around a packet: IP, UDP or TCP (with timestamps), frame header + tag */
-#define FRAME_OVERHEAD 32
-
 struct doctor {
 	const struct tk_snap *s;
 	const struct tk_link *bridge; /* the bridge whose ports are being checked */
@@ -222,9 +219,10 @@ static void check_tunnel_mtu(struct doctor *d, const struct tk_link *l, const js
 	path = tk_udp_path_mtu((struct sockaddr *)&sa, len);
 	if (path <= 0)
 		return;
-	over = (sa.ss_family == AF_INET6 ? 40 : 20) +
-	       (strcmp(json_string_value(json_object_get(t, "transport")), "tcp") ? 8 : 32) +
-	       FRAME_OVERHEAD + (l->arptype == ARPHRD_ETHER ? 14 : 0);
+	over = tk_tunnel_overhead(sa.ss_family,
+				  strcmp(json_string_value(json_object_get(t, "transport")), "tcp")
+					  ? TK_TR_UDP : TK_TR_TCP,
+				  l->arptype == ARPHRD_ETHER);
 	if (l->mtu + over <= path)
 		return;
 	add(d, l->ifname, "mtu", "error",
@@ -350,7 +348,6 @@ static int run(struct tk_ctx *ctx, int argc, char **argv)
 	static const struct tk_view view = { TK_VIEW_LINES, NULL, finding_line };
 	struct doctor d = { 0 };
 	struct tk_snap s;
-	struct tk_nl *nl;
 	size_t checked = 0;
 	int first, r;
 
@@ -363,12 +360,7 @@ static int run(struct tk_ctx *ctx, int argc, char **argv)
 		if (why)
 			return tk_usage(ctx, "\"%s\": %s", argv[i], why);
 	}
-	r = tk_nl_open(&nl);
-	if (!r) {
-		tk_nl_skip_stats(nl, true);
-		r = tk_snap_take(nl, &s, TK_SNAP_ADDRS | TK_SNAP_TUNNELS);
-	}
-	tk_nl_close(nl);
+	r = tk_snap_read(&s, TK_SNAP_ADDRS | TK_SNAP_HOLDERS | TK_SNAP_TUNNELS);
 	if (r)
 		return tk_err(ctx, r, "netlink");
 	for (int i = first; i < argc; i++)

@@ -60,16 +60,10 @@ static bool wanted(const struct tk_link *l, const struct show_args *a, char **pa
 static int collect(struct tk_ctx *ctx, const struct show_args *a, char **pats, int npats,
 		   const char *ns, struct tk_out_arr *out)
 {
-	struct tk_nl *nl;
 	struct tk_snap s;
 	int r, status = 0;
 
-	r = tk_nl_open(&nl);
-	if (!r) {
-		tk_nl_skip_stats(nl, true);
-		r = tk_snap_take(nl, &s, TK_SNAP_ADDRS | TK_SNAP_TUNNELS);
-	}
-	tk_nl_close(nl);
+	r = tk_snap_read(&s, TK_SNAP_ADDRS | TK_SNAP_HOLDERS | TK_SNAP_TUNNELS);
 	if (r)
 		return tk_err(ctx, r, ns ? ns : "netlink");
 	for (int i = 0; !ns && i < npats; i++) {

@@ -34,13 +34,6 @@ static int check(struct tk_ctx *ctx, const struct tk_tunnel_cfg *c)
 	return 0;
 }
 
-/* Frame overhead on the wire below the device MTU. */
-static int overhead(const struct tk_tunnel_cfg *c, int family)
-{
-	return (family == AF_INET6 ? 40 : 20) + (c->transport == TK_TR_UDP ? 8 : 32) +
-	       TK_FRAME_OVERHEAD + (c->tap ? 14 : 0);
-}
-
 static int pick_mtu(const struct tk_tunnel_cfg *c, const struct tk_tunnel *t, int family)
 {
 	int base = 1500;
@@ -53,7 +46,7 @@ static int pick_mtu(const struct tk_tunnel_cfg *c, const struct tk_tunnel *t, in
 		if (m > 0)
 			base = m;
 	}
-	return base - overhead(c, family);
+	return base - tk_tunnel_overhead(family, c->transport, c->tap);
 }
 
 /* "session_up peer=198.51.100.2:5000": the text view of an event (malloc'd). */

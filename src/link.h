@@ -11,7 +11,7 @@
 #include "nl.h"
 #include "procs.h"
 
-/* TK_SNAP_TUNNELS: ask each device held by tunkit for its tunnel's state (implies holders) */
+/* TK_SNAP_TUNNELS: the state of every running tunnel of the namespace (tunnel-ctl.h) */
 enum { TK_SNAP_ADDRS = 1, TK_SNAP_HOLDERS = 2, TK_SNAP_TUNNELS = 4 };
 
 struct tk_snap {
@@ -26,6 +26,8 @@ struct tk_snap {
 
 /* Reads links, and what `what` asks for, into s.  0 or -errno (s then empty). */
 int tk_snap_take(struct tk_nl *nl, struct tk_snap *s, unsigned what);
+/* The same on a socket of its own, without counters (show, doctor). */
+int tk_snap_read(struct tk_snap *s, unsigned what);
 void tk_snap_free(struct tk_snap *s);
 const struct tk_link *tk_snap_by_name(const struct tk_snap *s, const char *name);
 const struct tk_link *tk_snap_by_index(const struct tk_snap *s, int ifindex);

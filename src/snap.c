@@ -9,22 +9,6 @@
 #include "link.h"
 #include "tunnel-ctl.h"
 
-/* Devices held by a process named tunkit may have a tunnel's control socket. */
-static void tunnels(struct tk_snap *s)
-{
-	s->tunnels = json_object();
-	for (size_t i = 0; i < s->nholders; i++) {
-		const char *dev = s->holders[i].ifname;
-		json_t *st;
-
-		if (strcmp(s->holders[i].comm, "tunkit") || json_object_get(s->tunnels, dev))
-			continue;
-		st = tk_tunnel_query(dev);
-		if (st)
-			json_object_set_new(s->tunnels, dev, st);
-	}
-}
-
 int tk_snap_take(struct tk_nl *nl, struct tk_snap *s, unsigned what)
 {
 	int r;
@@ -33,12 +17,26 @@ int tk_snap_take(struct tk_nl *nl, struct tk_snap *s, unsigned what)
 	r = tk_nl_links(nl, &s->links, &s->nlinks);
 	if (!r && (what & TK_SNAP_ADDRS))
 		r = tk_nl_addrs(nl, 0, &s->addrs, &s->naddrs);
-	if (!r && (what & (TK_SNAP_HOLDERS | TK_SNAP_TUNNELS)))
+	if (!r && (what & TK_SNAP_HOLDERS))
 		r = tk_procs_holders(&s->holders, &s->nholders);
 	if (!r && (what & TK_SNAP_TUNNELS))
-		tunnels(s);
+		s->tunnels = tk_tunnel_query_all();
 	if (r)
 		tk_snap_free(s);
+	return r;
+}
+
+int tk_snap_read(struct tk_snap *s, unsigned what)
+{
+	struct tk_nl *nl;
+	int r;
+
+	r = tk_nl_open(&nl);
+	if (!r) {
+		tk_nl_skip_stats(nl, true);
+		r = tk_snap_take(nl, s, what);
+	}
+	tk_nl_close(nl);
 	return r;
 }
 

@@ -4,10 +4,12 @@
  * events, and the state object the control socket answers with.
  */
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/frame.h"
 #include "engine/sockaddr.h"
 #include "engine/tunnel.h"
 
@@ -25,6 +27,12 @@ double tk_mono(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int tk_tunnel_overhead(int family, enum tk_transport tr, bool tap)
+{
+	return (family == AF_INET6 ? 40 : 20) + (tr == TK_TR_UDP ? 8 : 32) + TK_FRAME_OVERHEAD +
+	       (tap ? 14 : 0);
 }
 
 void tk_tunnel_init(struct tk_tunnel *t)

@@ -101,6 +101,10 @@ struct tk_tunnel {
 double tk_now(void);
 double tk_mono(void);
 
+/* The bytes a packet costs on the underlay beyond itself: IP (family), UDP or TCP (with
+ * options), the frame's header and tag, and 14 for a tap's Ethernet header. */
+int tk_tunnel_overhead(int family, enum tk_transport tr, bool tap);
+
 /* Prepares fds to -1 and the counters; call before anything else. */
 void tk_tunnel_init(struct tk_tunnel *t);
 /* Closes what is open and removes the control socket. */

@@ -120,21 +120,20 @@ t_is "$(tn_state "$B" tkb | jq --argjson a "$stb" '.sessions == $a.sessions')" t
 	"reflected: no session changed"
 
 # after a restart of either side: the old frames find no session
-kill -TERM "$PA"; wait "$PA"
-tn_start PA "$A" tunnel --listen 198.51.100.1:5000 --key "$KEY" --dev tka --addr 192.0.2.1/24
-wait_for 6 ip netns exec "$B" ping -c 1 -W 1 192.0.2.1
-t_is $? 0 "restart: the listener restarted, traffic resumes"
-before=$(rx_of "$A" tka)
-replay >/dev/null
-sleep 0.5
-t_is "$(rx_of "$A" tka)" "$before" "replay after the listener restarted: 0 delivered"
-kill -TERM "$PB"; wait "$PB"
-tn_start PB "$B" tunnel --connect 198.51.100.1:5000 --key "$KEY" --dev tkb --addr 192.0.2.2/24
-wait_for 6 ip netns exec "$B" ping -c 1 -W 1 192.0.2.1
-t_is $? 0 "restart: the connector restarted, traffic resumes"
-before=$(rx_of "$A" tka)
-replay >/dev/null
-sleep 0.5
-t_is "$(rx_of "$A" tka)" "$before" "replay after the connector restarted: 0 delivered"
+restart_and_replay() { # VAR side ARGS...
+	var=$1 side=$2; shift 2
+	kill -TERM "${!var}"; wait "${!var}"
+	tn_start "$var" "$@"
+	wait_for 6 ip netns exec "$B" ping -c 1 -W 1 192.0.2.1
+	t_is $? 0 "restart: the $side restarted, traffic resumes"
+	before=$(rx_of "$A" tka)
+	replay >/dev/null
+	sleep 0.5
+	t_is "$(rx_of "$A" tka)" "$before" "replay after the $side restarted: 0 delivered"
+}
+restart_and_replay PA listener "$A" tunnel --listen 198.51.100.1:5000 --key "$KEY" --dev tka \
+	--addr 192.0.2.1/24
+restart_and_replay PB connector "$B" tunnel --connect 198.51.100.1:5000 --key "$KEY" --dev tkb \
+	--addr 192.0.2.2/24
 t_ok "restart: the real peer still pings" ip netns exec "$B" ping -c 2 -i 0.2 -W 2 192.0.2.1
 t_done
