@@ -10,6 +10,7 @@
 Suite *suite_cmd(void);
 Suite *suite_decode(void);
 Suite *suite_engine(void);
+Suite *suite_offload(void);
 Suite *suite_opt(void);
 Suite *suite_out(void);
 Suite *suite_peer(void);
