@@ -215,6 +215,9 @@ static int tunnel(struct tk_ctx *ctx, struct tk_tunnel_cfg *c, struct tk_tunnel 
 		t->tun_fd = -1;
 		return r;
 	}
+	t->tap = c->tap;
+	t->vnet = h.vnet;
+	t->tso = h.tso;
 	r = host_up(ctx, c, t, &h, ctl, sizeof(ctl));
 	if (!r) {
 		tk_tunnel_event(t, "started", json_pack("{s:s,s:i,s:s}", "dev", h.dev, "mtu", h.mtu,

@@ -89,3 +89,21 @@ int tk_tun_vnet_hdr_sz(int fd)
 
 	return ioctl(fd, TUNGETVNETHDRSZ, &sz) < 0 ? -errno : sz;
 }
+
+/* Linux 6.2's UDP segmentation offloads, newer than Debian 12's headers (ABI values) */
+#ifndef TUN_F_USO4
+#define TUN_F_USO4 0x20
+#define TUN_F_USO6 0x40
+#endif
+
+int tk_tun_set_offload(int fd, bool on)
+{
+	unsigned long f = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN;
+
+	if (!on)
+		return ioctl(fd, TUNSETOFFLOAD, 0UL) < 0 ? -errno : 0;
+	/* UDP segmentation since Linux 6.2; older kernels refuse the whole set */
+	if (!ioctl(fd, TUNSETOFFLOAD, f | TUN_F_USO4 | TUN_F_USO6))
+		return 0;
+	return ioctl(fd, TUNSETOFFLOAD, f) < 0 ? -errno : 0;
+}

@@ -37,6 +37,13 @@ int tk_tun_attach(const struct tk_tun_spec *spec, bool nonblock);
 /* Sets or clears persistence on an attached fd. */
 int tk_tun_set_persist(int fd, bool persist);
 
+/*
+ * Offloads on an attached fd opened with vnet_hdr: on asks for checksum offload and TCP
+ * (and, where the kernel has it, UDP) segmentation, so reads return super-packets with a
+ * virtio-net header; off returns the device to whole, checksummed packets.  0 or -errno.
+ */
+int tk_tun_set_offload(int fd, bool on);
+
 /* The virtio-net header size of an attached fd (10 unless changed) or -errno. */
 int tk_tun_vnet_hdr_sz(int fd);
 

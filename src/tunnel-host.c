@@ -101,15 +101,27 @@ int tk_tunnel_dev_open(struct tk_ctx *ctx, struct tk_tunnel_cfg *cfg, struct tk_
 	} else {
 		r = tk_err(ctx, r, cfg->dev);
 	}
-	if (!r && !(r = tk_nl_link_get(nl, h->dev, &l)))
+	if (!r && !(r = tk_nl_link_get(nl, h->dev, &l))) {
 		h->ifindex = l.ifindex;
-	else if (r < 0)
+		h->pi0 = l.tun.pi > 0;
+		h->vnet0 = l.tun.vnet_hdr > 0;
+	} else if (r < 0)
 		r = tk_err(ctx, r, h->dev);
 	tk_nl_close(nl);
 	if (r)
 		return -r;
 	spec.name = h->dev;
+	/* super-packets through the device unless told not to, or the kernel refuses */
+	spec.vnet_hdr = !cfg->no_offload;
 	fd = tk_tun_attach(&spec, true);
+	if (fd == -EINVAL && spec.vnet_hdr) {
+		spec.vnet_hdr = false;
+		fd = tk_tun_attach(&spec, true);
+	}
+	if (fd >= 0 && spec.vnet_hdr) {
+		h->vnet = true;
+		h->tso = !tk_tun_set_offload(fd, true);
+	}
 	if (fd == -EBUSY)
 		return -tk_fail(ctx, h->dev, "already attached to another program");
 	if (fd < 0)
@@ -230,6 +242,26 @@ void tk_tunnel_nat_off(struct tk_ctx *ctx, struct tk_tunnel_host *h)
 	h->nat_on = false;
 }
 
+/*
+ * A device that outlives the tunnel gets back the flags it had (pi, vnet_hdr) and loses
+ * the offloads, so the next program behind it reads whole packets as before.  The flags
+ * belong to the device and are set by whoever attaches last: attach once more.
+ */
+static void restore_flags(const struct tk_tunnel_host *h, bool tap)
+{
+	struct tk_tun_spec spec = { .name = h->dev, .tap = tap, .pi = h->pi0,
+				    .vnet_hdr = h->vnet0, .uid = -1, .gid = -1 };
+	int fd;
+
+	if (!h->vnet && !h->pi0)
+		return;
+	fd = tk_tun_attach(&spec, true);
+	if (fd < 0)
+		return; /* gone, or someone else is behind it now: theirs to set */
+	tk_tun_set_offload(fd, false);
+	close(fd);
+}
+
 void tk_tunnel_dev_close(struct tk_ctx *ctx, const struct tk_tunnel_cfg *cfg,
 			 struct tk_tunnel_host *h)
 {
@@ -248,6 +280,7 @@ void tk_tunnel_dev_close(struct tk_ctx *ctx, const struct tk_tunnel_cfg *cfg,
 	}
 	if (!h->created || cfg->persist) {
 		tk_nl_close(nl);
+		restore_flags(h, cfg->tap);
 		return;
 	}
 	/* only a tun/tap of that name: the device may have been replaced meanwhile */

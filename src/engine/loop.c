@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
 #include <sys/epoll.h>
@@ -175,6 +176,17 @@ static void count_bad(struct tk_tunnel *t, int r, const struct sockaddr_storage 
 	report_bad(t, r == -ENOPROTOOPT ? "no common cipher" : "authentication", from);
 }
 
+/* A packet (with its virtio-net header when t->vnet) onto the device: 0, or -errno when the
+ * device is gone.  A packet the device refuses is lost, as on a wire. */
+static int dev_write(void *arg, uint8_t *p, size_t len)
+{
+	struct tk_tunnel *t = arg;
+
+	if (write(t->tun_fd, p, len) < 0 && (errno == EBADFD || errno == EIO || errno == ENXIO))
+		return -errno;
+	return 0;
+}
+
 /* One received frame (UDP datagram or TCP record); 0, or -errno when fatal.  The order:
  * size and type, session, AEAD and replay window (tk_peer_receive), then roaming and
  * timers, then the device. */
@@ -184,7 +196,6 @@ static int deliver_from(struct tk_tunnel *t, uint8_t *f, size_t len,
 	uint8_t ans[TK_FRAMER_PREFIX + TK_FRAME_RESP_LEN];
 	unsigned ev;
 	size_t n;
-	ssize_t w;
 	int r;
 
 	r = tk_peer_receive(&t->sess, now_ns(), f, len, ans + TK_FRAMER_PREFIX, &n, &ev);
@@ -211,14 +222,12 @@ static int deliver_from(struct tk_tunnel *t, uint8_t *f, size_t len,
 			send_keepalive(t, false);
 		return 0;
 	}
-	w = write(t->tun_fd, f + TK_FRAME_DATA_HDR, n);
-	if (w < 0 && (errno == EBADFD || errno == EIO || errno == ENXIO))
-		return -errno;
-	if (w > 0) {
-		t->st.rx_packets++;
-		t->st.rx_bytes += (uint64_t)n;
-	}
-	return 0;
+	t->st.rx_packets++;
+	t->st.rx_bytes += (uint64_t)n;
+	/* the frame's header is spent: its last bytes hold the virtio-net header */
+	if (t->gro_q)
+		return tk_gro_add(t->gro_q, f + TK_FRAME_DATA_HDR, n);
+	return dev_write(t, f + TK_FRAME_DATA_HDR, n);
 }
 
 /* On a stream, a frame that fails authentication means garbage: drop the connection. */
@@ -331,15 +340,40 @@ static void queue(struct tk_tunnel *t, const uint8_t *p, size_t n)
 	q->bytes += n;
 }
 
+static int queue_seg(void *arg, uint8_t *p, size_t len)
+{
+	queue(arg, p, len);
+	return 0;
+}
+
+/* A super-packet (virtio-net header, then up to 64 KB) cut into packets for the queue. */
+static void split(struct tk_tunnel *t, uint8_t *p, size_t n)
+{
+	struct virtio_net_hdr vh;
+
+	if (n < TK_VNET_HDR_LEN) {
+		t->st.tx_dropped++;
+		return;
+	}
+	memcpy(&vh, p, sizeof(vh));
+	if (vh.gso_type != VIRTIO_NET_HDR_GSO_NONE)
+		t->st.segmented++;
+	if (tk_gso_split(p + TK_VNET_HDR_LEN, n - TK_VNET_HDR_LEN, &vh, t->tap, queue_seg, t))
+		t->st.tx_dropped++; /* a header that does not describe the packet */
+}
+
 /* A burst of packets from the device, sealed into one batch per run; the last batch is sent
- * here, so nothing waits for the next burst. */
+ * here, so nothing waits for the next burst.  With virtio-net headers a read is a
+ * super-packet, read whole with its header into the headroom. */
 static int on_tun(struct tk_tunnel *t)
 {
 	uint8_t *p = t->pkt->buf + TK_PKT_HEADROOM;
+	size_t vlen = t->vnet ? TK_VNET_HDR_LEN : 0;
 	int r = 0;
 
 	for (int i = 0; i < 64; i++) {
-		ssize_t n = read(t->tun_fd, p, TK_PKT_MAX - TK_FRAME_OVERHEAD);
+		ssize_t n = t->vnet ? read(t->tun_fd, p - vlen, vlen + TK_GSO_MAX)
+				    : read(t->tun_fd, p, TK_PKT_MAX - TK_FRAME_OVERHEAD);
 
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			break;
@@ -349,6 +383,10 @@ static int on_tun(struct tk_tunnel *t)
 		}
 		if (!t->have_peer || (t->transport == TK_TR_TCP && t->sock_fd < 0)) {
 			t->st.tx_dropped++; /* nobody to send to */
+			continue;
+		}
+		if (t->vnet) {
+			split(t, p - vlen, (size_t)n);
 			continue;
 		}
 		if (!t->no_offload) {
@@ -456,6 +494,14 @@ static int setup(struct tk_tunnel *t)
 		return -errno;
 	if (timerfd_settime(t->timer_fd, 0, &its, NULL) < 0)
 		return -errno;
+	if (t->vnet && !t->gro_q) {
+		t->gro_q = malloc(sizeof(*t->gro_q));
+		if (!t->gro_q || tk_gro_init(t->gro_q, t->tap, dev_write, t)) {
+			free(t->gro_q);
+			t->gro_q = NULL;
+			return -ENOMEM;
+		}
+	}
 	r = ep_add(t->ep_fd, t->tun_fd);
 	if (!r)
 		r = ep_add(t->ep_fd, t->sig_fd);
@@ -508,10 +554,13 @@ static int dispatch(struct tk_tunnel *t, const struct epoll_event *ev)
 		return r;
 	}
 	if (fd == t->sock_fd)
-		return on_sock(t);
-	if (fd == t->pend_fd)
-		return tk_tcp_pending(t, deliver_tcp);
-	return 0;
+		r = on_sock(t);
+	else if (fd == t->pend_fd)
+		r = tk_tcp_pending(t, deliver_tcp);
+	/* the batch is over: what coalescing holds goes to the device now */
+	if (!r && t->gro_q)
+		r = tk_gro_flush(t->gro_q);
+	return r;
 }
 
 int tk_loop_run(struct tk_tunnel *t)

@@ -63,6 +63,10 @@ void tk_tunnel_close(struct tk_tunnel *t)
 	close_fd(&t->tun_fd);
 	free(t->rbuf);
 	free(t->pbuf);
+	if (t->gro_q)
+		tk_gro_free(t->gro_q);
+	free(t->gro_q);
+	t->gro_q = NULL;
 	t->rbuf = t->pbuf = NULL;
 }
 
@@ -84,12 +88,23 @@ static json_t *ts_or_null(double v)
 	return v > 0 ? json_real(v) : json_null();
 }
 
+/* What the data path batches with: the device's super-packets, the socket's offloads. */
+static json_t *offload_json(const struct tk_tunnel *t)
+{
+	return json_pack("{s:b,s:b,s:b,s:b,s:I,s:I}", "vnet_hdr", t->vnet, "tso", t->tso,
+			 "udp_gso", t->transport == TK_TR_UDP && t->gso, "udp_gro",
+			 t->transport == TK_TR_UDP && t->gro, "segmented",
+			 (json_int_t)t->st.segmented, "coalesced",
+			 (json_int_t)(t->gro_q ? t->gro_q->coalesced : 0));
+}
+
 json_t *tk_tunnel_state(const struct tk_tunnel *t)
 {
 	double now = tk_now();
 	const struct tk_stats *s = &t->st;
+	json_t *o;
 
-	return json_pack(
+	o = json_pack(
 		"{s:s,s:s,s:o,s:b,s:o,s:o,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o}",
 		"role",
 		t->listen ? "listen" : "connect", "transport",
@@ -112,4 +127,7 @@ json_t *tk_tunnel_state(const struct tk_tunnel *t)
 		"oversize_dropped", (json_int_t)s->oversize, "tx_dropped",
 		(json_int_t)s->tx_dropped, "last_tx_error",
 		s->last_tx_error ? json_string(strerror(s->last_tx_error)) : json_null());
+	if (o)
+		json_object_set_new(o, "offload", offload_json(t));
+	return o;
 }

@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "engine/offload.h"
 #include "engine/peer.h"
 
 #define TK_PKT_HEADROOM 64
@@ -49,6 +50,7 @@ struct tk_stats {
 	uint64_t tx_dropped; /* read from the device, not sent: no session or peer, a send error */
 	int last_tx_error;   /* errno of the last failed send, 0 none */
 	uint64_t handshakes_tx, handshakes_rx; /* initiations sent, answered */
+	uint64_t segmented; /* super-packets read from the device and cut into packets */
 };
 
 struct tk_tunnel {
@@ -95,6 +97,9 @@ struct tk_tunnel {
 	struct tk_txq *txq;
 	bool no_offload;	/* --no-offload: one datagram per system call */
 	bool gso, gro;		/* UDP segmentation offload on send, coalescing on receive */
+	bool tap;		/* the device carries Ethernet frames */
+	bool vnet, tso;		/* the device fd has virtio-net headers; TSO/USO offloads on */
+	struct tk_gro *gro_q;	/* with vnet: the peer's TCP segments glued into super-packets */
 };
 
 /* Now in seconds (CLOCK_REALTIME with microseconds) and on the monotonic clock. */
