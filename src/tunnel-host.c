@@ -253,8 +253,8 @@ static void restore_flags(const struct tk_tunnel_host *h, bool tap)
 				    .vnet_hdr = h->vnet0, .uid = -1, .gid = -1 };
 	int fd;
 
-	if (!h->vnet && !h->pi0)
-		return;
+	if (!h->vnet && !h->pi0 && !h->vnet0)
+		return; /* attached with the flags it had, no offloads: nothing to undo */
 	fd = tk_tun_attach(&spec, true);
 	if (fd < 0)
 		return; /* gone, or someone else is behind it now: theirs to set */

@@ -145,4 +145,12 @@ t_is "$(tn_state "$B" tkp | jq .offload.vnet_hdr)" true "existing device: attach
 kill -TERM "$PB"; wait "$PB"; TN_PIDS=
 t_is "$(ip -n "$B" -j -d link show tkp | jq -c '.[0].linkinfo.info_data | [.pi, .vnet_hdr, .persist]')" \
 	'[true,false,true]' "existing device: pi on, vnet_hdr off again after the tunnel"
+ip netns exec "$B" "$TUNKIT" create tkq --mode tun --vnet-hdr >/dev/null
+tn_start PB "$B" tunnel --connect 198.51.100.1:5000 --key "$KEY" --dev tkq --no-offload
+wait_for 5 sh -c "ip netns exec $B $TUNKIT -j show tkq | jq -en 'input | .[0].tunnel != null' >/dev/null"
+t_is "$(ip -n "$B" -j -d link show tkq | jq -c '.[0].linkinfo.info_data.vnet_hdr')" false \
+	"existing device, --no-offload: attached without vnet_hdr"
+kill -TERM "$PB"; wait "$PB"; TN_PIDS=
+t_is "$(ip -n "$B" -j -d link show tkq | jq -c '.[0].linkinfo.info_data | [.pi, .vnet_hdr]')" \
+	'[false,true]' "existing device, --no-offload: vnet_hdr on again after the tunnel"
 t_done
