@@ -218,6 +218,7 @@ static int tunnel(struct tk_ctx *ctx, struct tk_tunnel_cfg *c, struct tk_tunnel 
 	t->tap = c->tap;
 	t->vnet = h.vnet;
 	t->tso = h.tso;
+	t->uso = h.uso;
 	r = host_up(ctx, c, t, &h, ctl, sizeof(ctl));
 	if (!r) {
 		tk_tunnel_event(t, "started", json_pack("{s:s,s:i,s:s}", "dev", h.dev, "mtu", h.mtu,

@@ -39,7 +39,7 @@ struct tk_tunnel_host {
 	char dev[IF_NAMESIZE];
 	int ifindex;
 	bool created, nat_on, enslaved;
-	bool vnet, tso;	  /* attached with IFF_VNET_HDR; TSO/USO offloads on */
+	bool vnet, tso, uso; /* attached with IFF_VNET_HDR; TSO and USO offloads on */
 	bool pi0, vnet0;  /* the device's flags before: restored when it outlives the tunnel */
 	char fwd_was; /* ip_forward before --nat: '0', '1', 0 unknown */
 	int mtu;

@@ -104,6 +104,6 @@ int tk_tun_set_offload(int fd, bool on)
 		return ioctl(fd, TUNSETOFFLOAD, 0UL) < 0 ? -errno : 0;
 	/* UDP segmentation since Linux 6.2; older kernels refuse the whole set */
 	if (!ioctl(fd, TUNSETOFFLOAD, f | TUN_F_USO4 | TUN_F_USO6))
-		return 0;
+		return 1;
 	return ioctl(fd, TUNSETOFFLOAD, f) < 0 ? -errno : 0;
 }

@@ -40,7 +40,9 @@ int tk_tun_set_persist(int fd, bool persist);
 /*
  * Offloads on an attached fd opened with vnet_hdr: on asks for checksum offload and TCP
  * (and, where the kernel has it, UDP) segmentation, so reads return super-packets with a
- * virtio-net header; off returns the device to whole, checksummed packets.  0 or -errno.
+ * virtio-net header; off returns the device to whole, checksummed packets.  1 when UDP
+ * segmentation is on too (Linux 6.2 on: the kernel also takes UDP super-packets), 0 when
+ * only TCP's is, or -errno.
  */
 int tk_tun_set_offload(int fd, bool on);
 

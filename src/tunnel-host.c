@@ -119,8 +119,11 @@ int tk_tunnel_dev_open(struct tk_ctx *ctx, struct tk_tunnel_cfg *cfg, struct tk_
 		fd = tk_tun_attach(&spec, true);
 	}
 	if (fd >= 0 && spec.vnet_hdr) {
+		int o = tk_tun_set_offload(fd, true);
+
 		h->vnet = true;
-		h->tso = !tk_tun_set_offload(fd, true);
+		h->tso = o >= 0;
+		h->uso = o > 0;
 	}
 	if (fd == -EBUSY)
 		return -tk_fail(ctx, h->dev, "already attached to another program");

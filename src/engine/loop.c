@@ -501,6 +501,7 @@ static int setup(struct tk_tunnel *t)
 			t->gro_q = NULL;
 			return -ENOMEM;
 		}
+		t->gro_q->udp = t->uso; /* a kernel with USO takes UDP super-packets too */
 	}
 	r = ep_add(t->ep_fd, t->tun_fd);
 	if (!r)

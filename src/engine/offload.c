@@ -309,25 +309,30 @@ static int send_slot(struct tk_gro *g, struct tk_gro_slot *s)
 		put16(ip + 4, (unsigned)(len - s->l4));
 		vh.gso_type = VIRTIO_NET_HDR_GSO_TCPV6;
 	}
+	vh.csum_offset = 16;
+	if (s->proto == IPPROTO_UDP) {
+		put16(p + s->l4 + 4, (unsigned)(len - s->l4));
+		vh.gso_type = VIRTIO_NET_HDR_GSO_UDP_L4;
+		vh.csum_offset = 6;
+	}
 	/* CHECKSUM_PARTIAL: the field holds the pseudo-header sum, the kernel trusts the rest
 	 * (the peer's AEAD has vouched for every byte) */
-	c = tk_csum(NULL, 0, pseudo(ip, IPPROTO_TCP, len - s->l4));
-	memcpy(p + s->l4 + 16, &c, 2);
+	c = tk_csum(NULL, 0, pseudo(ip, s->proto, len - s->l4));
+	memcpy(p + s->l4 + vh.csum_offset, &c, 2);
 	vh.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
 	vh.hdr_len = (uint16_t)s->hlen;
 	vh.gso_size = s->mss;
 	vh.csum_start = (uint16_t)s->l4;
-	vh.csum_offset = 16;
 	memcpy(s->buf, &vh, sizeof(vh));
 	return g->out(g->arg, s->buf, len + TK_VNET_HDR_LEN);
 }
 
-/* Same connection: link header (tap), addresses and ports. */
+/* Same connection: link header (tap), protocol, addresses and ports. */
 static bool same_flow(const struct tk_gro_slot *s, const uint8_t *p, const struct hdrs *h)
 {
 	const uint8_t *q = s->buf + TK_VNET_HDR_LEN;
 
-	if (s->l3 != h->l3 || s->l4 != h->l4 || q[s->l3] >> 4 != h->ver)
+	if (s->l3 != h->l3 || s->l4 != h->l4 || q[s->l3] >> 4 != h->ver || s->proto != h->proto)
 		return false;
 	if (memcmp(q, p, h->l3) || memcmp(q + s->l4, p + h->l4, 4))
 		return false;
@@ -336,14 +341,15 @@ static bool same_flow(const struct tk_gro_slot *s, const uint8_t *p, const struc
 }
 
 /* Everything but lengths, IDs, checksums and the sequence number equal, as kernel GRO
- * demands: TOS/traffic class, TTL, DF, ACK, window, flags but PSH and FIN, options. */
+ * demands: TOS/traffic class, TTL, DF, and for TCP the next sequence number, ACK, window,
+ * flags but PSH and FIN, options.  A UDP datagram no longer than the first one joins. */
 static bool joins(const struct tk_gro_slot *s, const uint8_t *p, size_t len,
 		  const struct hdrs *h)
 {
 	const uint8_t *q = s->buf + TK_VNET_HDR_LEN, *a = q + s->l4, *b = p + h->l4;
 	size_t pay = len - h->hlen;
 
-	if (s->closed || s->hlen != h->hlen || pay > s->mss || get32(b + 4) != s->next_seq)
+	if (s->closed || s->hlen != h->hlen || pay > s->mss)
 		return false;
 	if (s->len + pay - s->l3 > 65535 || s->segs >= 64)
 		return false;
@@ -351,16 +357,21 @@ static bool joins(const struct tk_gro_slot *s, const uint8_t *p, size_t len,
 				  (q[s->l3 + 6] ^ p[h->l3 + 6]) & 0x40
 			: memcmp(q + s->l3, p + h->l3, 4) || q[s->l3 + 7] != p[h->l3 + 7])
 		return false;
-	return !memcmp(a + 8, b + 8, 5) && ((a[13] ^ b[13]) & ~(TCP_PSH | TCP_FIN)) == 0 &&
-	       !memcmp(a + 14, b + 14, 2) && !memcmp(a + 20, b + 20, h->hlen - h->l4 - 20);
+	if (h->proto == IPPROTO_UDP)
+		return true;
+	return get32(b + 4) == s->next_seq && !memcmp(a + 8, b + 8, 5) &&
+	       ((a[13] ^ b[13]) & ~(TCP_PSH | TCP_FIN)) == 0 && !memcmp(a + 14, b + 14, 2) &&
+	       !memcmp(a + 20, b + 20, h->hlen - h->l4 - 20);
 }
 
-/* A TCP segment that may be glued: with payload, whole (the IP length is the packet's, no
- * Ethernet padding), IPv4 without options. */
+/* A TCP segment or UDP datagram that may be glued: with payload, whole (the IP and UDP
+ * lengths are the packet's, no Ethernet padding), IPv4 without options. */
 static bool candidate(const uint8_t *p, size_t len, const struct hdrs *h)
 {
 	if (h->ver == 4 ? h->l4 - h->l3 != 20 || get16(p + h->l3 + 2) != len - h->l3
 			: get16(p + h->l3 + 4) != len - h->l4)
+		return false;
+	if (h->proto == IPPROTO_UDP && get16(p + h->l4 + 4) != len - h->l4)
 		return false;
 	return len > h->hlen;
 }
@@ -373,13 +384,15 @@ int tk_gro_add(struct tk_gro *g, uint8_t *p, size_t len)
 	uint8_t fl;
 	int r;
 
-	if (len > TK_GSO_MAX || parse(p, len, g->tap, &h) || h.proto != IPPROTO_TCP)
+	if (len > TK_GSO_MAX || parse(p, len, g->tap, &h) ||
+	    (h.proto != IPPROTO_TCP && !(h.proto == IPPROTO_UDP && g->udp)))
 		return out_alone(g, p, len);
 	for (int i = 0; i < TK_GRO_SLOTS && !s; i++)
 		if (g->slot[i].len && same_flow(&g->slot[i], p, &h))
 			s = &g->slot[i];
 	cand = candidate(p, len, &h);
-	fl = p[h.l4 + 13];
+	/* UDP has no flags: as TCP with none that stop a run */
+	fl = h.proto == IPPROTO_TCP ? p[h.l4 + 13] : 0;
 	if (s && cand && !(fl & (TCP_SYN | TCP_RST | TCP_URG | TCP_CWR)) &&
 	    joins(s, p, len, &h)) {
 		size_t pay = len - h.hlen;
@@ -389,7 +402,8 @@ int tk_gro_add(struct tk_gro *g, uint8_t *p, size_t len)
 		s->len += pay;
 		s->next_seq += (uint32_t)pay;
 		s->segs++;
-		q[s->l4 + 13] |= fl & (TCP_PSH | TCP_FIN);
+		if (h.proto == IPPROTO_TCP)
+			q[s->l4 + 13] |= fl & (TCP_PSH | TCP_FIN);
 		s->closed = pay < s->mss || (fl & (TCP_PSH | TCP_FIN));
 		g->coalesced++;
 		return 0;
@@ -415,8 +429,9 @@ int tk_gro_add(struct tk_gro *g, uint8_t *p, size_t len)
 	s->l3 = h.l3;
 	s->l4 = h.l4;
 	s->hlen = h.hlen;
+	s->proto = h.proto;
 	s->mss = (uint16_t)(len - h.hlen);
-	s->next_seq = get32(p + h.l4 + 4) + (uint32_t)s->mss;
+	s->next_seq = h.proto == IPPROTO_TCP ? get32(p + h.l4 + 4) + (uint32_t)s->mss : 0;
 	s->segs = 1;
 	s->closed = false;
 	s->age = ++g->clock;

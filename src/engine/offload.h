@@ -63,6 +63,9 @@ int tk_gso_split(uint8_t *p, size_t len, const struct virtio_net_hdr *vh, bool t
  * (gso_type NONE) written in place, or a run of TCP segments of one flow, in order, each
  * as long as the first (the last may be shorter), glued behind the first one's headers
  * (gso_type TCPV4/TCPV6, NEEDS_CSUM with the pseudo-header sum in the checksum field).
+ * With udp set (a kernel that takes UDP super-packets: USO, Linux 6.2), runs of UDP
+ * datagrams of one flow are glued the same way (gso_type UDP_L4); the kernel cuts them
+ * back into the same datagrams.
  * Order is kept within each flow; flows may overtake each other.  tk_gro_flush() sends
  * what is held: call it at the end of every batch.
  */
@@ -71,7 +74,8 @@ int tk_gso_split(uint8_t *p, size_t len, const struct virtio_net_hdr *vh, bool t
 struct tk_gro_slot {
 	uint8_t *buf;	   /* TK_VNET_HDR_LEN + TK_GSO_MAX bytes */
 	size_t len;	   /* of the packet held (without the virtio-net header), 0 free */
-	size_t l3, l4, hlen; /* offsets of IP and TCP headers, header length */
+	size_t l3, l4, hlen; /* offsets of IP and TCP/UDP headers, header length */
+	unsigned proto;	   /* IPPROTO_TCP or IPPROTO_UDP */
 	uint32_t next_seq; /* the sequence number the next segment must carry */
 	uint16_t mss;	   /* the first segment's payload */
 	unsigned segs;
@@ -81,11 +85,12 @@ struct tk_gro_slot {
 
 struct tk_gro {
 	bool tap;
+	bool udp;	    /* UDP runs too (off after init) */
 	tk_pkt_fn out;
 	void *arg;
 	uint64_t clock;
 	struct tk_gro_slot slot[TK_GRO_SLOTS];
-	uint64_t coalesced; /* segments that joined another one, ever */
+	uint64_t coalesced; /* segments (or datagrams) that joined another one, ever */
 };
 
 /* 0 or -ENOMEM. */

@@ -91,8 +91,8 @@ static json_t *ts_or_null(double v)
 /* What the data path batches with: the device's super-packets, the socket's offloads. */
 static json_t *offload_json(const struct tk_tunnel *t)
 {
-	return json_pack("{s:b,s:b,s:b,s:b,s:I,s:I}", "vnet_hdr", t->vnet, "tso", t->tso,
-			 "udp_gso", t->transport == TK_TR_UDP && t->gso, "udp_gro",
+	return json_pack("{s:b,s:b,s:b,s:b,s:b,s:I,s:I}", "vnet_hdr", t->vnet, "tso", t->tso,
+			 "uso", t->uso, "udp_gso", t->transport == TK_TR_UDP && t->gso, "udp_gro",
 			 t->transport == TK_TR_UDP && t->gro, "segmented",
 			 (json_int_t)t->st.segmented, "coalesced",
 			 (json_int_t)(t->gro_q ? t->gro_q->coalesced : 0));

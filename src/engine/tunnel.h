@@ -98,7 +98,7 @@ struct tk_tunnel {
 	bool no_offload;	/* --no-offload: one datagram per system call */
 	bool gso, gro;		/* UDP segmentation offload on send, coalescing on receive */
 	bool tap;		/* the device carries Ethernet frames */
-	bool vnet, tso;		/* the device fd has virtio-net headers; TSO/USO offloads on */
+	bool vnet, tso, uso;	/* the device fd has virtio-net headers; TSO, USO offloads on */
 	struct tk_gro *gro_q;	/* with vnet: the peer's TCP segments glued into super-packets */
 };
 

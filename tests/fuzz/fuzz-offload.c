@@ -2,7 +2,7 @@
 /*
  * libFuzzer target: super-packets with virtio-net headers as the device hands them up, and
  * the peer's packets as they reach the coalescer.  The input is a virtio-net header (10
- * bytes), a byte whose low bit says tap, then the packet.  Every segment tk_gso_split emits
+ * bytes), a byte whose low bit says tap (and the next, UDP coalescing), then the packet.  Every segment tk_gso_split emits
  * lies inside the packet, and a segment of a super-packet has IP headers that parse and
  * an IPv4 header checksum that verifies; every segment then goes through tk_gro_add, and what comes out is never longer
  * than a super-packet.  The packet itself also goes to the coalescer as it is.
@@ -78,6 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(&vh, data, sizeof(vh));
 	c.tap = data[TK_VNET_HDR_LEN] & 1;
 	c.g.tap = c.tap;
+	c.g.udp = data[TK_VNET_HDR_LEN] & 2;
 	data += TK_VNET_HDR_LEN + 1;
 	len = size - TK_VNET_HDR_LEN - 1;
 	/* exactly the packet's bytes, room before it for the coalescer's header */

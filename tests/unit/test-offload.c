@@ -362,15 +362,20 @@ START_TEST(split_then_coalesce)
 	struct tk_gro g;
 	bool tap = _i & 1;
 	int ver = _i & 2 ? V6 : V4;
+	unsigned proto = _i & 4 ? IPPROTO_UDP : IPPROTO_TCP;
+	size_t at = proto == IPPROTO_TCP ? 16 : 6; /* the checksum field */
 	uint8_t *q;
 
-	mk(&k, tap, ver, IPPROTO_TCP, 30000, 77, 0x10 | 0x08);
-	fill_csums(&k, IPPROTO_TCP);
+	mk(&k, tap, ver, proto, 30000, 77, 0x10 | 0x08);
+	fill_csums(&k, proto);
 	orig = k;
 	orig.p = orig.buf + TK_VNET_HDR_LEN;
-	vh.gso_type = ver == V4 ? VIRTIO_NET_HDR_GSO_TCPV4 : VIRTIO_NET_HDR_GSO_TCPV6;
+	vh.gso_type = proto == IPPROTO_UDP ? VIRTIO_NET_HDR_GSO_UDP_L4
+		      : ver == V4	   ? VIRTIO_NET_HDR_GSO_TCPV4
+					   : VIRTIO_NET_HDR_GSO_TCPV6;
 	ck_assert_int_eq(tk_gso_split(k.p, k.len, &vh, tap, collect, &s), 0);
 	ck_assert_int_eq(tk_gro_init(&g, tap, gather, &o), 0);
+	g.udp = true;
 	for (unsigned i = 0; i < s.n; i++)
 		feed(&g, s.seg[i] + TK_VNET_HDR_LEN, s.len[i]);
 	ck_assert_uint_eq(o.n, 0); /* all held until the flush */
@@ -382,19 +387,19 @@ START_TEST(split_then_coalesce)
 	ck_assert_uint_eq(out.gso_size, 1360);
 	ck_assert_uint_eq(out.flags, VIRTIO_NET_HDR_F_NEEDS_CSUM);
 	ck_assert_uint_eq(out.csum_start, k.l4);
-	ck_assert_uint_eq(out.csum_offset, 16);
+	ck_assert_uint_eq(out.csum_offset, at);
 	ck_assert_uint_eq(out.hdr_len, k.hlen);
 	/* the super-packet it came from: everything but the checksum field, which holds the
 	 * pseudo-header's sum (and the IPv4 ID, the first segment's: the original's) */
 	ck_assert_uint_eq(o.len[0], TK_VNET_HDR_LEN + orig.len);
 	q = o.seg[0] + TK_VNET_HDR_LEN;
-	ck_assert(!memcmp(q, orig.p, k.l4 + 16));
-	ck_assert(!memcmp(q + k.l4 + 18, orig.p + k.l4 + 18, orig.len - k.l4 - 18));
+	ck_assert(!memcmp(q, orig.p, k.l4 + at));
+	ck_assert(!memcmp(q + k.l4 + at + 2, orig.p + k.l4 + at + 2, orig.len - k.l4 - at - 2));
 	{
-		uint32_t ps = IPPROTO_TCP + (uint32_t)(orig.len - k.l4);
+		uint32_t ps = proto + (uint32_t)(orig.len - k.l4);
 
 		ps += ver == V4 ? ref_sum(q + k.l3 + 12, 8, 0) : ref_sum(q + k.l3 + 8, 32, 0);
-		ck_assert_uint_eq(get16(q + k.l4 + 16), ref_sum(NULL, 0, ps));
+		ck_assert_uint_eq(get16(q + k.l4 + at), ref_sum(NULL, 0, ps));
 	}
 	segs_free(&s);
 	segs_free(&o);
@@ -455,6 +460,46 @@ START_TEST(coalesce_order)
 }
 END_TEST
 
+/* UDP runs only when the kernel takes them (udp set); a longer datagram ends a run, and a
+ * datagram of another flow or protocol never joins. */
+START_TEST(coalesce_udp)
+{
+	static struct pk d, e;
+	struct segs o = { .stop_at = -1 };
+	struct tk_gro g;
+	struct virtio_net_hdr vh;
+
+	ck_assert_int_eq(tk_gro_init(&g, false, gather, &o), 0);
+	mk(&d, false, V4, IPPROTO_UDP, 1000, 0, 0);
+	fill_csums(&d, IPPROTO_UDP);
+	for (int i = 0; i < 3; i++)
+		feed(&g, d.p, d.len);
+	ck_assert_uint_eq(o.n, 3); /* udp off: each alone, at once */
+	segs_free(&o);
+	g.udp = true;
+	for (int i = 0; i < 4; i++)
+		feed(&g, d.p, d.len);
+	mk(&e, false, V4, IPPROTO_TCP, 1000, 1, 0x10); /* same addresses and ports, TCP */
+	feed(&g, e.p, e.len);
+	mk(&e, false, V4, IPPROTO_UDP, 1001, 0, 0); /* longer: starts its own run */
+	fill_csums(&e, IPPROTO_UDP);
+	feed(&g, e.p, e.len);
+	ck_assert_int_eq(tk_gro_flush(&g), 0);
+	ck_assert_uint_eq(o.n, 3);
+	memcpy(&vh, o.seg[0], sizeof(vh));
+	ck_assert_uint_eq(vh.gso_type, VIRTIO_NET_HDR_GSO_UDP_L4);
+	ck_assert_uint_eq(vh.gso_size, 1000);
+	ck_assert_uint_eq(o.len[0], TK_VNET_HDR_LEN + 28 + 4000);
+	ck_assert_uint_eq(get16(o.seg[0] + TK_VNET_HDR_LEN + 24), 8 + 4000);
+	memcpy(&vh, o.seg[2], sizeof(vh));
+	ck_assert_uint_eq(vh.gso_type, VIRTIO_NET_HDR_GSO_NONE);
+	ck_assert_uint_eq(o.len[2], TK_VNET_HDR_LEN + 28 + 1001);
+	ck_assert_uint_eq(g.coalesced, 3);
+	segs_free(&o);
+	tk_gro_free(&g);
+}
+END_TEST
+
 /* A run never grows past 64 KB of IP packet, and a shorter segment or PSH ends it. */
 START_TEST(coalesce_limits)
 {
@@ -499,8 +544,9 @@ Suite *suite_offload(void)
 	tcase_add_test(tc, split_rejects);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("coalesce");
-	tcase_add_loop_test(tc, split_then_coalesce, 0, 4);
+	tcase_add_loop_test(tc, split_then_coalesce, 0, 8);
 	tcase_add_test(tc, coalesce_order);
+	tcase_add_test(tc, coalesce_udp);
 	tcase_add_test(tc, coalesce_limits);
 	suite_add_tcase(s, tc);
 	return s;
