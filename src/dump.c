@@ -51,14 +51,18 @@ int tk_dump_show(struct tk_ctx *ctx, const struct tk_dump *d, const struct timev
 		 const char *dir, const uint8_t *data, uint32_t caplen, uint32_t len,
 		 enum tk_dec_link link, const struct tk_dec_opts *opts)
 {
-	json_t *layers = tk_dec_packet(data, caplen, len, link, opts), *o;
+	/* kept from packet to packet: no malloc for a text line */
+	static struct tk_rec rec;
+	static struct tk_dec_buf text;
 	double t = (double)ts->tv_sec + ts->tv_usec / 1e6;
 
-	if (!layers)
-		return -ENOMEM;
+	tk_dec_rec(&rec, data, caplen, len, link, opts);
 	if (ctx->json) {
+		json_t *layers = tk_rec_json(&rec, 0), *o;
 		char *s;
 
+		if (!layers)
+			return -ENOMEM;
 		o = json_pack("{s:f,s:s?,s:s?,s:i,s:i,s:o}", "time", t, "ifname", d->dev,
 			      "direction", dir, "caplen", (int)caplen, "len", (int)len, "layers",
 			      layers);
@@ -72,13 +76,11 @@ int tk_dump_show(struct tk_ctx *ctx, const struct tk_dump *d, const struct timev
 		free(s);
 	} else {
 		time_t sec = (time_t)t;
-		char *sum = tk_dec_format(layers, d->link_hdr ? TK_DEC_FMT_LINK : 0);
 
-		json_decref(layers);
 		fprintf(ctx->out, "%s.%06d %-3s %s\n", hms(sec),
 			(int)((t - (double)sec) * 1e6 + 0.5) % 1000000,
-			dir ? (strcmp(dir, "in") ? "Out" : "In") : "", sum ? sum : "");
-		free(sum);
+			dir ? (strcmp(dir, "in") ? "Out" : "In") : "",
+			tk_dec_format(&rec, d->link_hdr ? TK_DEC_FMT_LINK : 0, &text));
 		if (d->hex) {
 			char *hx = tk_dec_hexdump(data, caplen);
 
