@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tunkit dump: the packets crossing a device, decoded, as text, JSON Lines
- * or a pcap file, through libpcap.  Direction is exact, not guessed: one
- * capture handle per direction (pcap_setdirection), merged by timestamp.
- * Kernel drops are always reported at the end.  --attach is tunkit as the
+ * or a pcap file.  Direction is exact, not guessed: the kernel's packet
+ * type, read from one packet socket with a mapped ring (dump.c,
+ * capture.c), or on other links one libpcap handle per direction
+ * (dump-pcap.c).  Kernel drops are always reported at the end.  --attach is tunkit as the
  * program behind a free tun/tap device instead (dump-attach.c), --reply
  * answering ping there from userspace.
  */

@@ -1,75 +1,49 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Capture for tunkit dump: one libpcap handle per direction, polled
- * together; each round's packets are sorted by time before they are shown,
- * so a reply never precedes its request.
+ * Live capture for tunkit dump: one packet socket with a TPACKET_V3 ring
+ * (capture.c) on the device, so the kernel copies each packet once, and
+ * the direction of each from the kernel's packet type, exact and already
+ * in order.  libpcap still opens the device first: its errors, its link
+ * type and its BPF code for the filter (which knows the VLAN tags the
+ * kernel takes out of frames); the ring takes Ethernet and raw IP (tun)
+ * links, anything else stays with libpcap (dump-pcap.c).  Also how every
+ * dump shows a packet, and its closing summary.
  */
 #include <errno.h>
+#include <net/if_arp.h>
 #include <pcap/pcap.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "capture.h"
 #include "decode/decode.h"
 #include "dump.h"
 #include "err.h"
 #include "nl.h"
-#include "out.h"
 #include "sig.h"
 
-#define ROUND_MAX 512
+/* 64 blocks of 256 KiB: a block holds a 64 KiB GSO frame or ~1,800 small
+ * packets; at 5 ms per block 16 MiB absorb a stall of a third of a second
+ * at 100,000 packets/s (tcpdump's default buffer is 2 MiB). */
+#define RING_BYTES  (16u << 20)
+#define BLOCK_BYTES (256u << 10)
+#define RETIRE_MS   5
 
-struct pkt {
-	struct timeval ts;
-	uint32_t caplen, len;
-	int dir; /* 1 in, 2 out, 0 unknown */
-	size_t off; /* of its bytes in the round's arena */
-};
-
-struct cap {
-	struct tk_ctx *ctx;
-	const struct tk_dump *d;
-	enum tk_dec_link link;
-	pcap_dumper_t *dumper;
-	uint64_t seen;
-	struct pkt round[ROUND_MAX];
-	size_t n;
-	uint8_t *arena; /* the round's packet bytes, reused: no malloc per packet */
-	size_t used, cap;
-	int dir; /* of the handle being dispatched */
-	int err;
-};
-
-static enum tk_dec_link link_of(int dlt)
+/* HH:MM:SS of sec, local time; the last one is kept (one per second) */
+static const char *hms(time_t sec)
 {
-	switch (dlt) {
-	case DLT_RAW: /* 12 on Linux (14 elsewhere) */
-	case 14:
-	case DLT_IPV4:
-	case DLT_IPV6:
-		return TK_DEC_LINK_RAW;
-	default:
-		return TK_DEC_LINK_ETHER;
-	}
-}
-
-static char *line(const json_t *o)
-{
-	double t = json_real_value(json_object_get(o, "time"));
-	const char *dir = json_string_value(json_object_get(o, "direction"));
-	time_t sec = (time_t)t;
-	char ts[16], *s;
+	static time_t last = -1;
+	static char s[16];
 	struct tm tm;
 
-	localtime_r(&sec, &tm);
-	strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
-	if (asprintf(&s, "%s.%06d %-3s %s", ts, (int)((t - (double)sec) * 1e6 + 0.5) % 1000000,
-		     dir ? (strcmp(dir, "in") ? "Out" : "In") : "",
-		     json_string_value(json_object_get(o, "summary"))) < 0)
-		return NULL;
+	if (sec != last) {
+		localtime_r(&sec, &tm);
+		strftime(s, sizeof(s), "%H:%M:%S", &tm);
+		last = sec;
+	}
 	return s;
 }
 
@@ -77,135 +51,44 @@ int tk_dump_show(struct tk_ctx *ctx, const struct tk_dump *d, const struct timev
 		 const char *dir, const uint8_t *data, uint32_t caplen, uint32_t len,
 		 enum tk_dec_link link, const struct tk_dec_opts *opts)
 {
-	static const struct tk_view view = { TK_VIEW_LINES, NULL, line };
-	json_t *layers = tk_dec_packet(data, caplen, len, link, opts), *o;
+	/* kept from packet to packet: no malloc for a text line */
+	static struct tk_rec rec;
+	static struct tk_dec_buf text;
 	double t = (double)ts->tv_sec + ts->tv_usec / 1e6;
-	int r = 0;
 
-	if (!layers)
-		return -ENOMEM;
-	o = json_pack("{s:f,s:s?,s:s?,s:i,s:i,s:o}", "time", t, "ifname", d->dev, "direction",
-		      dir, "caplen", (int)caplen, "len", (int)len, "layers", layers);
-	if (!o)
-		return -ENOMEM;
-	if (!ctx->json) {
-		char *sum = tk_dec_format(layers, d->link_hdr ? TK_DEC_FMT_LINK : 0);
+	tk_dec_rec(&rec, data, caplen, len, link, opts);
+	if (ctx->json) {
+		json_t *layers = tk_rec_json(&rec, 0), *o;
+		char *s;
 
-		json_object_set_new(o, "summary", json_string(sum ? sum : ""));
-		free(sum);
-	}
-	if (tk_out_stream(ctx, o, &view))
-		r = -EIO;
-	if (!ctx->json && d->hex) {
-		char *hx = tk_dec_hexdump(data, caplen);
+		if (!layers)
+			return -ENOMEM;
+		o = json_pack("{s:f,s:s?,s:s?,s:i,s:i,s:o}", "time", t, "ifname", d->dev,
+			      "direction", dir, "caplen", (int)caplen, "len", (int)len, "layers",
+			      layers);
+		s = o ? json_dumps(o, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(16)) :
+			NULL;
+		json_decref(o);
+		if (!s)
+			return -ENOMEM;
+		fputs(s, ctx->out);
+		fputc('\n', ctx->out);
+		free(s);
+	} else {
+		time_t sec = (time_t)t;
 
-		fprintf(ctx->out, "%s\n", hx ? hx : "");
-		free(hx);
-	}
-	json_decref(o);
-	return r;
-}
+		fprintf(ctx->out, "%s.%06d %-3s %s\n", hms(sec),
+			(int)((t - (double)sec) * 1e6 + 0.5) % 1000000,
+			dir ? (strcmp(dir, "in") ? "Out" : "In") : "",
+			tk_dec_format(&rec, d->link_hdr ? TK_DEC_FMT_LINK : 0, &text));
+		if (d->hex) {
+			char *hx = tk_dec_hexdump(data, caplen);
 
-/* One packet out: JSON Lines with -j, else the summary line (and hex). */
-static void show(struct cap *c, const struct pkt *p)
-{
-	int r = tk_dump_show(c->ctx, c->d, &p->ts, p->dir == 1 ? "in" : p->dir == 2 ? "out" : NULL,
-			     c->arena + p->off, p->caplen, p->len, c->link, NULL);
-
-	if (r)
-		c->err = r;
-}
-
-static void on_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *bytes)
-{
-	struct cap *c = (struct cap *)arg;
-	struct pkt *p;
-
-	if (c->n == ROUND_MAX || (c->d->count && c->seen >= c->d->count))
-		return;
-	c->seen++;
-	if (c->dumper) {
-		pcap_dump((u_char *)c->dumper, h, bytes);
-		return;
-	}
-	if (c->used + h->caplen > c->cap) {
-		size_t cap = (c->used + h->caplen) * 2;
-		uint8_t *a = realloc(c->arena, cap);
-
-		if (!a) {
-			c->err = -ENOMEM;
-			return;
+			fprintf(ctx->out, "%s\n", hx ? hx : "");
+			free(hx);
 		}
-		c->arena = a;
-		c->cap = cap;
 	}
-	p = &c->round[c->n];
-	p->off = c->used;
-	memcpy(c->arena + c->used, bytes, h->caplen);
-	c->used += h->caplen;
-	p->ts = h->ts;
-	p->caplen = h->caplen;
-	p->len = h->len;
-	p->dir = c->dir;
-	c->n++;
-}
-
-static int by_time(const void *a, const void *b)
-{
-	const struct pkt *x = a, *y = b;
-
-	if (x->ts.tv_sec != y->ts.tv_sec)
-		return x->ts.tv_sec < y->ts.tv_sec ? -1 : 1;
-	return x->ts.tv_usec < y->ts.tv_usec ? -1 : x->ts.tv_usec > y->ts.tv_usec;
-}
-
-static void flush_round(struct cap *c)
-{
-	qsort(c->round, c->n, sizeof(c->round[0]), by_time);
-	for (size_t i = 0; i < c->n && !c->err; i++)
-		show(c, &c->round[i]);
-	c->n = 0;
-	c->used = 0;
-	if (c->dumper)
-		pcap_dump_flush(c->dumper);
-}
-
-/*
- * Compiles and sets the filter, and-ed with the qualifier dir when given.
- * (Passing "inbound"/"outbound" per handle lost the first packets of a
- * capture here; pcap_setdirection does the direction instead.)  A syntax
- * error is a usage error.
- */
-static int set_filter(struct tk_ctx *ctx, pcap_t *h, const char *filter, const char *dir)
-{
-	struct bpf_program prog;
-	char *full = NULL;
-	int r = 0;
-
-	if (!*filter && !dir)
-		return 0;
-	if (asprintf(&full, "%s%s%s%s", dir ? dir : "", dir && *filter ? " and (" : "", filter,
-		     dir && *filter ? ")" : "") < 0)
-		return tk_err(ctx, -ENOMEM, "filter");
-	r = pcap_compile(h, &prog, full, 1, PCAP_NETMASK_UNKNOWN);
-	free(full);
-	if (r < 0)
-		return tk_usage(ctx, "filter \"%s\": %s", filter, pcap_geterr(h));
-	r = 0;
-	if (pcap_setfilter(h, &prog) < 0)
-		r = tk_fail(ctx, "filter", "%s", pcap_geterr(h));
-	pcap_freecode(&prog);
-	return r;
-}
-
-static int open_dumper(struct tk_ctx *ctx, struct cap *c, pcap_t *h)
-{
-	if (!c->d->wfile)
-		return 0;
-	c->dumper = pcap_dump_open(h, c->d->wfile);
-	if (!c->dumper)
-		return tk_fail(ctx, c->d->wfile, "%s", pcap_geterr(h));
-	return 0;
+	return ferror(ctx->out) ? -EIO : 0;
 }
 
 void tk_dump_summary(struct tk_ctx *ctx, const char *obj, const char *what, uint64_t seen,
@@ -234,172 +117,250 @@ void tk_dump_summary(struct tk_ctx *ctx, const char *obj, const char *what, uint
 	}
 }
 
-int tk_dump_file(struct tk_ctx *ctx, const struct tk_dump *d)
+int tk_dump_pcap_error(struct tk_ctx *ctx, const char *dev, pcap_t *h, int r)
 {
-	char errbuf[PCAP_ERRBUF_SIZE];
-	struct cap *c = calloc(1, sizeof(*c));
-	pcap_t *h;
+	if (r == PCAP_ERROR_PERM_DENIED)
+		return tk_err(ctx, -EPERM, dev);
+	return tk_fail(ctx, dev, "%s", pcap_geterr(h));
+}
+
+int tk_dump_open_writer(struct tk_ctx *ctx, const struct tk_dump *d, pcap_t *h,
+			pcap_dumper_t **out)
+{
+	bool std = !strcmp(d->wfile ? d->wfile : "", "-");
+	FILE *f;
 	int r;
 
-	if (!c)
-		return tk_err(ctx, -ENOMEM, "dump");
-	h = pcap_open_offline(d->rfile, errbuf);
-	if (!h) {
-		size_t n = strlen(d->rfile);
-		/* libpcap's text often starts with the file name: say it once */
-		const char *why = !strncmp(errbuf, d->rfile, n) && !strncmp(errbuf + n, ": ", 2) ?
-			errbuf + n + 2 : errbuf;
-
-		free(c);
-		return tk_fail(ctx, d->rfile, "%s", why);
-	}
-	*c = (struct cap){ .ctx = ctx, .d = d, .link = link_of(pcap_datalink(h)) };
-	r = set_filter(ctx, h, d->filter, NULL);
-	if (!r)
-		r = open_dumper(ctx, c, h);
-	while (!r && !c->err && (!d->count || c->seen < d->count)) {
-		int n = pcap_dispatch(h, ROUND_MAX, on_packet, (u_char *)c);
-
-		flush_round(c);
-		if (n <= 0) {
-			if (n < 0)
-				r = tk_fail(ctx, d->rfile, "%s", pcap_geterr(h));
-			break;
-		}
-	}
-	if (c->dumper)
-		pcap_dump_close(c->dumper);
-	free(c->arena);
-	if (!r)
-		tk_dump_summary(ctx, d->rfile, "read", c->seen, -1, -1);
-	r = r ? r : c->err ? tk_err(ctx, c->err, "stdout") : 0;
-	pcap_close(h);
-	free(c);
+	*out = NULL;
+	if (!d->wfile)
+		return 0;
+	f = std ? stdout : fopen(d->wfile, "w");
+	if (!f)
+		return tk_err(ctx, -errno, d->wfile);
+	if (!std) /* pcap_dump writes through stdio: big writes, flushed when idle */
+		setvbuf(f, NULL, _IOFBF, 1 << 20);
+	*out = pcap_dump_fopen(h, f);
+	if (*out)
+		return 0;
+	r = tk_fail(ctx, d->wfile, "%s", pcap_geterr(h));
+	if (!std)
+		fclose(f);
 	return r;
 }
 
-/* One handle on dev for one direction, filtered and non-blocking. */
-static pcap_t *open_dir(struct tk_ctx *ctx, const struct tk_dump *d, pcap_direction_t dir,
-			int *status)
+int tk_dump_flush(struct tk_ctx *ctx, pcap_dumper_t *dumper)
 {
-	char errbuf[PCAP_ERRBUF_SIZE];
-	pcap_t *h = pcap_create(d->dev, errbuf);
-	int r;
-
-	*status = 0;
-	if (!h) {
-		*status = tk_fail(ctx, d->dev, "%s", errbuf);
-		return NULL;
-	}
-	pcap_set_snaplen(h, (int)d->snaplen);
-	/* immediate delivery (packets show as they come); a 32 MiB ring absorbs
-	 * bursts at high rates */
-	pcap_set_immediate_mode(h, 1);
-	pcap_set_buffer_size(h, 32 << 20);
-	r = pcap_activate(h);
-	if (r < 0) {
-		*status = r == PCAP_ERROR_PERM_DENIED ? tk_err(ctx, -EPERM, d->dev) :
-			tk_fail(ctx, d->dev, "%s", pcap_geterr(h));
-	} else if (pcap_setdirection(h, dir) < 0) {
-		*status = tk_fail(ctx, d->dev, "%s", pcap_geterr(h));
-	} else if (!(*status = set_filter(ctx, h, d->filter, NULL)) &&
-		   pcap_setnonblock(h, 1, errbuf) < 0) {
-		*status = tk_fail(ctx, d->dev, "%s", errbuf);
-	}
-	if (*status) {
-		pcap_close(h);
-		return NULL;
-	}
-	return h;
+	if (dumper)
+		return pcap_dump_flush(dumper) < 0 ? -EIO : 0;
+	return fflush(ctx->out) || ferror(ctx->out) ? -EIO : 0;
 }
 
-/* Polls the handles until done; returns 0, or 1 when the device went away. */
-static int capture(struct cap *c, pcap_t **h, const int *dirs, int nh)
+void tk_dump_listening(struct tk_ctx *ctx, const struct tk_dump *d, int dlt)
 {
-	struct pollfd pf[2];
+	/* as tcpdump does: a script may wait for this line before it sends */
+	if (!ctx->quiet)
+		fprintf(stderr, "%s: dump: listening on %s, link-type %s, snapshot length %u\n",
+			ctx->prog, d->dev, pcap_datalink_val_to_name(dlt), d->snaplen);
+}
 
-	for (int i = 0; i < nh; i++)
-		pf[i] = (struct pollfd){ .fd = pcap_get_selectable_fd(h[i]), .events = POLLIN };
-	while (!c->err && !tk_sig_interrupted() && (!c->d->count || c->seen < c->d->count)) {
-		if (poll(pf, (nfds_t)nh, 200) < 0 && errno != EINTR)
-			return 1;
-		for (int i = 0; i < nh; i++) {
-			c->dir = dirs[i];
-			/* dispatch even without POLLIN: the ring may hold packets */
-			if (pcap_dispatch(h[i], ROUND_MAX, on_packet, (u_char *)c) < 0) {
-				flush_round(c);
-				tk_warn(c->ctx, c->d->dev, "%s", pcap_geterr(h[i]));
-				return 1;
-			}
+struct live {
+	struct tk_ctx *ctx;
+	const struct tk_dump *d;
+	enum tk_dec_link link;
+	pcap_dumper_t *dumper;
+	struct tk_cap cap;
+	uint64_t seen;
+	int err;
+};
+
+static int on_packet(void *arg, const struct tk_cap_pkt *p)
+{
+	struct live *l = arg;
+	const struct tk_dump *d = l->d;
+	struct pcap_pkthdr h = {
+		.ts = { .tv_sec = p->ts.tv_sec, .tv_usec = p->ts.tv_nsec / 1000 },
+		.caplen = p->caplen < d->snaplen ? p->caplen : d->snaplen, /* a VLAN tag put back */
+		.len = p->len,
+	};
+
+	l->seen++;
+	if (l->dumper)
+		pcap_dump((u_char *)l->dumper, &h, p->data);
+	else
+		l->err = tk_dump_show(l->ctx, d, &h.ts, p->out ? "out" : "in", p->data, h.caplen,
+				      h.len, l->link, NULL);
+	return l->err || (d->count && l->seen >= d->count);
+}
+
+/* After -ENETDOWN: deleted, or only down?  A deleted device is down first,
+ * then unlisted: give that a moment. */
+static bool deleted(struct tk_cap *c)
+{
+	for (int i = 0; i < 10; i++) {
+		if (tk_cap_gone(c))
+			return true;
+		usleep(20000);
+	}
+	return false;
+}
+
+/* Reads the ring until the count, a signal, an error or the device's end. */
+static void loop(struct live *l)
+{
+	const struct tk_dump *d = l->d;
+	bool down = false;
+
+	while (!l->err && !tk_sig_interrupted() && (!d->count || l->seen < d->count)) {
+		int r;
+
+		if (tk_cap_read(&l->cap, on_packet, l)) {
+			down = false;
+			continue;
 		}
-		flush_round(c);
+		/* nothing waiting: out with what is buffered, then sleep */
+		l->err = tk_dump_flush(l->ctx, l->dumper);
+		r = tk_cap_wait(&l->cap, 200);
+		if (r == -ENETDOWN && !deleted(&l->cap)) {
+			/* the socket takes packets again once the device is up */
+			if (!down)
+				tk_warn(l->ctx, d->dev, "the device went down");
+			down = true;
+		} else if (r == -ENETDOWN || (!r && tk_cap_gone(&l->cap))) {
+			/* what the ring still holds (its last block retires soon) */
+			tk_cap_wait(&l->cap, 2 * RETIRE_MS);
+			tk_cap_read(&l->cap, on_packet, l);
+			tk_warn(l->ctx, d->dev, "the device was deleted");
+			return;
+		} else if (r < 0) {
+			tk_warn(l->ctx, d->dev, "capture: %s", strerror(-r));
+			return;
+		}
+	}
+}
+
+/* The filter for the socket: libpcap's code for the FILTER (accept all,
+ * cut at the snapshot length, when none), behind the direction check. */
+static int filter(struct live *l, pcap_t *h, bool loopback, struct sock_fprog *fp)
+{
+	const struct tk_dump *d = l->d;
+	enum tk_cap_dir dir = d->in ? TK_CAP_IN : d->out ? TK_CAP_OUT : TK_CAP_ALL;
+	struct bpf_program prog;
+	unsigned n;
+
+	/* loopback sees each packet twice, sent and received: once is enough */
+	if (loopback && dir == TK_CAP_ALL)
+		dir = TK_CAP_IN;
+	if (pcap_compile(h, &prog, d->filter, 1, PCAP_NETMASK_UNKNOWN) < 0)
+		return tk_usage(l->ctx, "filter \"%s\": %s", d->filter, pcap_geterr(h));
+	/* struct bpf_insn is struct sock_filter: code, jt, jf, k */
+	fp->filter = tk_cap_filter_dir((const struct sock_filter *)prog.bf_insns, prog.bf_len, dir,
+				       &n);
+	fp->len = (unsigned short)n;
+	pcap_freecode(&prog);
+	if (!fp->filter)
+		return tk_err(l->ctx, -ENOMEM, "filter");
+	if (n > BPF_MAXINSNS) {
+		free(fp->filter);
+		return tk_fail(l->ctx, "filter", "%u instructions, more than the kernel takes (%d)", n,
+			       BPF_MAXINSNS);
 	}
 	return 0;
 }
 
-int tk_dump_live(struct tk_ctx *ctx, const struct tk_dump *d)
+/* The ring on the device: the filter, -w, the socket.  Exit status. */
+static int open_ring(struct live *l, pcap_t *h, const struct tk_link *k, int dlt)
+{
+	struct sock_fprog fp;
+	int r = filter(l, h, k->arptype == ARPHRD_LOOPBACK, &fp);
+
+	if (r)
+		return r;
+	r = tk_cap_open(&l->cap, k->ifindex, dlt == DLT_EN10MB, &fp, RING_BYTES, BLOCK_BYTES,
+			RETIRE_MS);
+	free(fp.filter);
+	if (r == -ENETDOWN)
+		return tk_fail(l->ctx, l->d->dev, "the device is down");
+	if (r)
+		return tk_err(l->ctx, r, l->d->dev);
+	return tk_dump_open_writer(l->ctx, l->d, h, &l->dumper);
+}
+
+/* The device's received packets it dropped itself (rx_dropped), or -1. */
+static int64_t rx_dropped(const char *dev)
 {
 	struct tk_nl *nl;
-	struct tk_link l;
-	struct cap *c;
-	pcap_t *h[2] = { NULL, NULL };
-	int dirs[2], nh = 0, r;
-	int64_t drop = 0, ifdrop = 0;
+	struct tk_link k;
+	int r = tk_nl_open(&nl);
+
+	if (r)
+		return -1;
+	r = tk_nl_link_get(nl, dev, &k);
+	tk_nl_close(nl);
+	return r || !k.has_stats ? -1 : (int64_t)k.stats[6];
+}
+
+int tk_dump_live(struct tk_ctx *ctx, const struct tk_dump *d)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	struct live *l;
+	struct tk_nl *nl;
+	struct tk_link k;
+	pcap_t *h;
+	int64_t ifdrop0, ifdrop1;
+	int dlt, r;
 
 	/* a clear word for a missing device, before libpcap's own */
 	r = tk_nl_open(&nl);
 	if (!r) {
-		r = tk_nl_link_get(nl, d->dev, &l);
+		r = tk_nl_link_get(nl, d->dev, &k);
 		tk_nl_close(nl);
 	}
 	if (r == -ENODEV)
 		return tk_fail(ctx, d->dev, "no such device");
 	if (r)
 		return tk_err(ctx, r, d->dev);
-	c = calloc(1, sizeof(*c));
-	if (!c)
+	h = pcap_create(d->dev, errbuf);
+	if (!h)
+		return tk_fail(ctx, d->dev, "%s", errbuf);
+	pcap_set_snaplen(h, (int)d->snaplen);
+	pcap_set_buffer_size(h, 1 << 20); /* only opened: its ring stays small */
+	r = pcap_activate(h);
+	if (r < 0) {
+		r = tk_dump_pcap_error(ctx, d->dev, h, r);
+		pcap_close(h);
+		return r;
+	}
+	dlt = pcap_datalink(h);
+	if (!((dlt == DLT_EN10MB && (k.arptype == ARPHRD_ETHER || k.arptype == ARPHRD_LOOPBACK)) ||
+	      (dlt == DLT_RAW && k.arptype == ARPHRD_NONE))) {
+		pcap_close(h);
+		return tk_dump_pcap_live(ctx, d);
+	}
+	l = calloc(1, sizeof(*l));
+	if (!l) {
+		pcap_close(h);
 		return tk_err(ctx, -ENOMEM, "dump");
-	if (!d->out) {
-		dirs[nh] = 1;
-		h[nh] = open_dir(ctx, d, PCAP_D_IN, &r);
-		nh += !r;
 	}
-	if (!r && !d->in) {
-		dirs[nh] = 2;
-		h[nh] = open_dir(ctx, d, PCAP_D_OUT, &r);
-		nh += !r;
-	}
-	*c = (struct cap){ .ctx = ctx, .d = d };
+	*l = (struct live){ .ctx = ctx, .d = d, .link = tk_dump_link_of(dlt) };
+	l->cap.fd = -1;
+	ifdrop0 = k.has_stats ? (int64_t)k.stats[6] : -1;
+	r = open_ring(l, h, &k, dlt);
+	pcap_close(h); /* its socket would get a copy of every packet too */
 	if (!r) {
-		c->link = link_of(pcap_datalink(h[0]));
-		r = open_dumper(ctx, c, h[0]);
-	}
-	if (!r) {
-		/* as tcpdump does: a script may wait for this line before it sends */
-		if (!ctx->quiet)
-			fprintf(stderr, "%s: dump: listening on %s, link-type %s, snapshot length %u\n",
-				ctx->prog, d->dev, pcap_datalink_val_to_name(pcap_datalink(h[0])),
-				d->snaplen);
+		tk_dump_listening(ctx, d, dlt);
 		tk_sig_catch();
-		if (capture(c, h, dirs, nh))
-			tk_warn(ctx, d->dev, "capture ended (device gone?)");
+		loop(l);
 		tk_sig_release();
-		if (c->dumper)
-			pcap_dump_close(c->dumper);
-		for (int i = 0; i < nh; i++) {
-			struct pcap_stat st;
-
-			if (!pcap_stats(h[i], &st)) {
-				drop += st.ps_drop;
-				ifdrop += st.ps_ifdrop;
-			}
-		}
-		tk_dump_summary(ctx, d->dev, NULL, c->seen, drop, ifdrop);
-		r = c->err ? tk_err(ctx, c->err, "stdout") : 0;
+		if (!l->err)
+			l->err = tk_dump_flush(ctx, l->dumper);
+		ifdrop1 = rx_dropped(d->dev);
+		tk_dump_summary(ctx, d->dev, NULL, l->seen, (int64_t)tk_cap_drops(&l->cap),
+				ifdrop0 >= 0 && ifdrop1 >= ifdrop0 ? ifdrop1 - ifdrop0 : 0);
+		r = l->err ? tk_err(ctx, l->err, d->wfile ? d->wfile : "stdout") : 0;
 	}
-	for (int i = 0; i < nh; i++)
-		pcap_close(h[i]);
-	free(c->arena);
-	free(c);
+	if (l->dumper)
+		pcap_dump_close(l->dumper);
+	tk_cap_close(&l->cap);
+	free(l);
 	return r;
 }

@@ -35,7 +35,8 @@ int tk_dump_file(struct tk_ctx *ctx, const struct tk_dump *d);
 int tk_dump_attach(struct tk_ctx *ctx, const struct tk_dump *d);
 
 /* One packet as every dump shows it: a text line (and -x hex) or, with -j,
- * a JSON record; dir is "in", "out" or NULL.  0 or -errno. */
+ * a JSON record; dir is "in", "out" or NULL.  Buffered: the caller flushes
+ * (tk_dump_flush).  0 or -errno. */
 int tk_dump_show(struct tk_ctx *ctx, const struct tk_dump *d, const struct timeval *ts,
 		 const char *dir, const uint8_t *data, uint32_t caplen, uint32_t len,
 		 enum tk_dec_link link, const struct tk_dec_opts *opts);
@@ -43,5 +44,24 @@ int tk_dump_show(struct tk_ctx *ctx, const struct tk_dump *d, const struct timev
  * kernel's drop counts, else "SEEN packets WHAT" and no drop counts. */
 void tk_dump_summary(struct tk_ctx *ctx, const char *obj, const char *what, uint64_t seen,
 		     int64_t drop, int64_t ifdrop);
+
+/* Between dump.c and dump-pcap.c: */
+struct pcap;
+struct pcap_dumper;
+/* Live capture through libpcap, for links the ring does not take. */
+int tk_dump_pcap_live(struct tk_ctx *ctx, const struct tk_dump *d);
+/* The decoder's link type for a pcap one (DLT_*). */
+enum tk_dec_link tk_dump_link_of(int dlt);
+/* The message for pcap_activate's error r on dev; returns the exit status. */
+int tk_dump_pcap_error(struct tk_ctx *ctx, const char *dev, struct pcap *h, int r);
+/* Opens -w (if given) for h's link type, fully buffered; *out NULL without
+ * -w.  Returns the exit status. */
+int tk_dump_open_writer(struct tk_ctx *ctx, const struct tk_dump *d, struct pcap *h,
+			struct pcap_dumper **out);
+/* Writes out what is buffered, the -w file's or stdout's: 0 or -EIO.  Called
+ * when no packet is waiting, so a slow trickle still shows at once. */
+int tk_dump_flush(struct tk_ctx *ctx, struct pcap_dumper *dumper);
+/* "listening on DEV, link-type ..., snapshot length N" on stderr. */
+void tk_dump_listening(struct tk_ctx *ctx, const struct tk_dump *d, int dlt);
 
 #endif

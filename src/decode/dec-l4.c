@@ -6,31 +6,31 @@
 
 #include "dec-util.h"
 
-static void icmp(json_t *pkt, struct tk_buf b, bool v6)
+static void icmp(struct tk_rec *r, int pkt, struct tk_buf b, bool v6)
 {
 	const char *key = v6 ? "icmpv6" : "icmp";
-	json_t *o = json_object();
+	int o = tk_rec_obj(r);
 	int type, code;
 
 	if (b.n < 4)
-		return (void)tk_dec_cut(pkt, key, o);
+		return (void)tk_dec_cut(r, pkt, key, o);
 	type = b.p[0];
 	code = b.p[1];
-	json_object_set_new(o, "type", json_integer(type));
-	json_object_set_new(o, "code", json_integer(code));
-	json_object_set_new(o, "checksum", json_integer(tk_be16(b.p + 2)));
-	json_object_set_new(o, "len", json_integer((json_int_t)b.n));
+	tk_rec_set_int(r, o, "type", type);
+	tk_rec_set_int(r, o, "code", code);
+	tk_rec_set_int(r, o, "checksum", tk_be16(b.p + 2));
+	tk_rec_set_int(r, o, "len", (long long)b.n);
 	if ((!v6 && (type == 0 || type == 8)) || (v6 && (type == 128 || type == 129))) {
 		if (b.n < 8)
-			return (void)tk_dec_cut(pkt, key, o);
-		json_object_set_new(o, "ident", json_integer(tk_be16(b.p + 4)));
-		json_object_set_new(o, "seq", json_integer(tk_be16(b.p + 6)));
+			return (void)tk_dec_cut(r, pkt, key, o);
+		tk_rec_set_int(r, o, "ident", tk_be16(b.p + 4));
+		tk_rec_set_int(r, o, "seq", tk_be16(b.p + 6));
 	} else if (v6 && (type == 135 || type == 136 || type == 137)) {
 		if (b.n < 24)
-			return (void)tk_dec_cut(pkt, key, o);
-		json_object_set_new(o, "target", tk_dec_ip6(b.p + 8));
+			return (void)tk_dec_cut(r, pkt, key, o);
+		tk_rec_set(r, o, "target", tk_dec_ip6(r, b.p + 8));
 	}
-	json_object_set_new(pkt, key, o);
+	tk_rec_set(r, pkt, key, o);
 }
 
 static void flags_str(unsigned f, char out[16])
@@ -48,69 +48,68 @@ static void flags_str(unsigned f, char out[16])
 	out[n] = '\0';
 }
 
-static void tcp(json_t *pkt, struct tk_buf b)
+static void tcp(struct tk_rec *r, int pkt, struct tk_buf b)
 {
-	json_t *o = json_object();
+	int o = tk_rec_obj(r);
 	unsigned doff;
 	char fl[16];
 
 	if (b.n < 20)
-		return (void)tk_dec_cut(pkt, "tcp", o);
+		return (void)tk_dec_cut(r, pkt, "tcp", o);
 	doff = (b.p[12] >> 4) * 4u;
 	flags_str(b.p[13], fl);
-	json_object_set_new(o, "srcport", json_integer(tk_be16(b.p)));
-	json_object_set_new(o, "dstport", json_integer(tk_be16(b.p + 2)));
-	json_object_set_new(o, "seq", json_integer(tk_be32(b.p + 4)));
-	json_object_set_new(o, "ack", json_integer(tk_be32(b.p + 8)));
-	json_object_set_new(o, "hdr_len", json_integer(doff));
-	json_object_set_new(o, "flags", json_string(fl));
-	json_object_set_new(o, "window_size", json_integer(tk_be16(b.p + 14)));
-	json_object_set_new(o, "checksum", json_integer(tk_be16(b.p + 16)));
+	tk_rec_set_int(r, o, "srcport", tk_be16(b.p));
+	tk_rec_set_int(r, o, "dstport", tk_be16(b.p + 2));
+	tk_rec_set_int(r, o, "seq", tk_be32(b.p + 4));
+	tk_rec_set_int(r, o, "ack", tk_be32(b.p + 8));
+	tk_rec_set_int(r, o, "hdr_len", doff);
+	tk_rec_set_str(r, o, "flags", fl);
+	tk_rec_set_int(r, o, "window_size", tk_be16(b.p + 14));
+	tk_rec_set_int(r, o, "checksum", tk_be16(b.p + 16));
 	if (doff < 20) {
-		json_object_set_new(o, "bad_length", json_true());
-		json_object_set_new(pkt, "tcp", o);
+		tk_rec_set_bool(r, o, "bad_length", true);
+		tk_rec_set(r, pkt, "tcp", o);
 		return;
 	}
 	if (b.n < doff)
-		return (void)tk_dec_cut(pkt, "tcp", o);
-	json_object_set_new(o, "options_len", json_integer(doff - 20));
-	json_object_set_new(o, "len", json_integer((json_int_t)(b.n - doff)));
-	json_object_set_new(pkt, "tcp", o);
+		return (void)tk_dec_cut(r, pkt, "tcp", o);
+	tk_rec_set_int(r, o, "options_len", doff - 20);
+	tk_rec_set_int(r, o, "len", (long long)(b.n - doff));
+	tk_rec_set(r, pkt, "tcp", o);
 }
 
-static void udp(json_t *pkt, struct tk_buf b)
+static void udp(struct tk_rec *r, int pkt, struct tk_buf b)
 {
-	json_t *o = json_object();
+	int o = tk_rec_obj(r);
 	unsigned ulen;
 
 	if (b.n < 8)
-		return (void)tk_dec_cut(pkt, "udp", o);
+		return (void)tk_dec_cut(r, pkt, "udp", o);
 	ulen = tk_be16(b.p + 4);
-	json_object_set_new(o, "srcport", json_integer(tk_be16(b.p)));
-	json_object_set_new(o, "dstport", json_integer(tk_be16(b.p + 2)));
-	json_object_set_new(o, "length", json_integer(ulen));
-	json_object_set_new(o, "checksum", json_integer(tk_be16(b.p + 6)));
+	tk_rec_set_int(r, o, "srcport", tk_be16(b.p));
+	tk_rec_set_int(r, o, "dstport", tk_be16(b.p + 2));
+	tk_rec_set_int(r, o, "length", ulen);
+	tk_rec_set_int(r, o, "checksum", tk_be16(b.p + 6));
 	if (ulen < 8)
-		json_object_set_new(o, "bad_length", json_true());
-	json_object_set_new(pkt, "udp", o);
+		tk_rec_set_bool(r, o, "bad_length", true);
+	tk_rec_set(r, pkt, "udp", o);
 }
 
-void tk_dec_l4(json_t *pkt, int proto, struct tk_buf b, bool v6)
+void tk_dec_l4(struct tk_rec *r, int pkt, int proto, struct tk_buf b, bool v6)
 {
 	switch (proto) {
 	case 1:
 		if (!v6)
-			return icmp(pkt, b, false);
+			return icmp(r, pkt, b, false);
 		break;
 	case 58:
 		if (v6)
-			return icmp(pkt, b, true);
+			return icmp(r, pkt, b, true);
 		break;
 	case 6:
-		return tcp(pkt, b);
+		return tcp(r, pkt, b);
 	case 17:
-		return udp(pkt, b);
+		return udp(r, pkt, b);
 	}
-	json_object_set_new(pkt, "unknown", json_pack("{s:s,s:i,s:I}", "layer", "ip", "proto",
-						      proto, "len", (json_int_t)b.n));
+	tk_dec_unknown(r, pkt, "ip", (unsigned)proto, b.n);
 }

@@ -5,10 +5,11 @@
 #ifndef TK_DEC_UTIL_H
 #define TK_DEC_UTIL_H
 
-#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "rec.h"
 
 /* What is left of the packet: p[0..n) captured, wire bytes claimed. */
 struct tk_buf {
@@ -33,18 +34,21 @@ static inline void tk_skip(struct tk_buf *b, size_t k)
 	b->n -= k;
 }
 
-json_t *tk_dec_mac(const uint8_t *p);
-json_t *tk_dec_ip4(const uint8_t *p);
-json_t *tk_dec_ip6(const uint8_t *p);
+/* Strings of addresses, as new nodes of r. */
+int tk_dec_mac(struct tk_rec *r, const uint8_t *p);
+int tk_dec_ip4(struct tk_rec *r, const uint8_t *p);
+int tk_dec_ip6(struct tk_rec *r, const uint8_t *p);
 /* Marks layer obj truncated, adds it to pkt under key, returns false. */
-bool tk_dec_cut(json_t *pkt, const char *key, json_t *obj);
+bool tk_dec_cut(struct tk_rec *r, int pkt, const char *key, int obj);
+/* pkt's "unknown": {layer, proto, len} */
+void tk_dec_unknown(struct tk_rec *r, int pkt, const char *layer, unsigned proto, size_t len);
 
 /* Layers: each adds its member(s) to pkt and decodes what it carries. */
-void tk_dec_ether(json_t *pkt, struct tk_buf b);
-void tk_dec_by_ethertype(json_t *pkt, uint16_t type, struct tk_buf b);
-void tk_dec_arp(json_t *pkt, struct tk_buf b);
-void tk_dec_ipv4(json_t *pkt, struct tk_buf b);
-void tk_dec_ipv6(json_t *pkt, struct tk_buf b);
-void tk_dec_l4(json_t *pkt, int proto, struct tk_buf b, bool v6);
+void tk_dec_ether(struct tk_rec *r, int pkt, struct tk_buf b);
+void tk_dec_by_ethertype(struct tk_rec *r, int pkt, uint16_t type, struct tk_buf b);
+void tk_dec_arp(struct tk_rec *r, int pkt, struct tk_buf b);
+void tk_dec_ipv4(struct tk_rec *r, int pkt, struct tk_buf b);
+void tk_dec_ipv6(struct tk_rec *r, int pkt, struct tk_buf b);
+void tk_dec_l4(struct tk_rec *r, int pkt, int proto, struct tk_buf b, bool v6);
 
 #endif

@@ -24,11 +24,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	p = malloc(size - 1 ? size - 1 : 1); /* exact size: any overread is caught */
 	memcpy(p, data + 1, size - 1);
 	j = tk_dec_packet(p, size - 1, size - 1, (enum tk_dec_link)(data[0] % 4), &o);
-	if (j) {
-		t = tk_dec_format(j, TK_DEC_FMT_LINK);
-		free(t);
-		json_decref(j);
-	}
+	json_decref(j);
+	t = tk_dec_text(p, size - 1, size - 1, (enum tk_dec_link)(data[0] % 4), &o,
+			TK_DEC_FMT_LINK);
+	free(t);
 	t = tk_dec_hexdump(p, size - 1);
 	free(t);
 	free(p);
