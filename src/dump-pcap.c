@@ -275,8 +275,8 @@ int tk_dump_pcap_live(struct tk_ctx *ctx, const struct tk_dump *d)
 		r = tk_dump_open_writer(ctx, d, h[0], &c->dumper);
 	}
 	if (!r) {
+		tk_sig_catch(); /* before "listening": a signal after it is caught */
 		tk_dump_listening(ctx, d, pcap_datalink(h[0]));
-		tk_sig_catch();
 		if (capture(c, h, dirs, nh))
 			tk_warn(ctx, d->dev, "capture ended (device gone?)");
 		tk_sig_release();

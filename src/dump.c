@@ -347,15 +347,16 @@ int tk_dump_live(struct tk_ctx *ctx, const struct tk_dump *d)
 	r = open_ring(l, h, &k, dlt);
 	pcap_close(h); /* its socket would get a copy of every packet too */
 	if (!r) {
+		tk_sig_catch(); /* before "listening": a signal after it is caught */
 		tk_dump_listening(ctx, d, dlt);
-		tk_sig_catch();
 		loop(l);
-		tk_sig_release();
+		/* a second Ctrl-C while the file is flushed does not cut the summary */
 		if (!l->err)
 			l->err = tk_dump_flush(ctx, l->dumper);
 		ifdrop1 = rx_dropped(d->dev);
 		tk_dump_summary(ctx, d->dev, NULL, l->seen, (int64_t)tk_cap_drops(&l->cap),
 				ifdrop0 >= 0 && ifdrop1 >= ifdrop0 ? ifdrop1 - ifdrop0 : 0);
+		tk_sig_release();
 		r = l->err ? tk_err(ctx, l->err, d->wfile ? d->wfile : "stdout") : 0;
 	}
 	if (l->dumper)

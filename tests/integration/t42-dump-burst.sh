@@ -41,7 +41,8 @@ PY
 # stderr in $dir/NAME.err; waits until it listens
 cap() {
 	name=$1; shift
-	timeout 60 $TUNKIT "$@" >"$dir/$name" 2>"$dir/$name.err" &
+	# --foreground: a plain timeout passes a signal on twice (child, then group)
+	timeout --foreground 60 $TUNKIT "$@" >"$dir/$name" 2>"$dir/$name.err" &
 	eval "pid_$name=$!"
 	pids="$pids $!"
 	wait_for 5 grep -q "listening on" "$dir/$name.err"
