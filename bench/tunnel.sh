@@ -8,6 +8,7 @@
 #   veth            the raw underlay, no tunnel
 #   vxlan           the kernel's VXLAN (UDP 4789)
 #   vtun-udp        vtun, TCP control, UDP data, no encryption
+#   vtun-tcp        vtun, data over the TCP connection too (tunkit-tcp-* stand against it)
 #   openvpn-gcm     OpenVPN over UDP, TLS (self-signed, peer fingerprints), AES-256-GCM
 #   wireguard-go    userspace WireGuard, configured with wg
 #   socat           socat TUN <-> UDP datagrams, no encryption
@@ -76,7 +77,7 @@ for t in ip iperf3 jq ping ss ps timeout; do
 	command -v $t >/dev/null || { echo "bench: $t missing" >&2; exit 2; }
 done
 
-PATHS="veth vxlan vtun-udp openvpn-gcm wireguard-go socat tunkit-udp-tun tunkit-udp-tap tunkit-tcp-tun tunkit-tcp-tap"
+PATHS="veth vxlan vtun-udp vtun-tcp openvpn-gcm wireguard-go socat tunkit-udp-tun tunkit-udp-tap tunkit-tcp-tun tunkit-tcp-tap"
 selected() { # PATH: on the --only list (a name there also selects NAME-*)
 	[ -z "$ONLY" ] && return 0
 	local w
@@ -100,7 +101,7 @@ note() { echo "bench: $*" >&2; }
 # Peers: the commands each needs and the Debian packages that bring them.
 needs() {
 	case $1 in
-	vtun-udp) echo "vtund:vtun" ;;
+	vtun-udp | vtun-tcp) echo "vtund:vtun" ;;
 	openvpn-gcm) echo "openvpn:openvpn openssl:openssl" ;;
 	wireguard-go) echo "wireguard-go:wireguard-go wg:wireguard-tools" ;;
 	socat) echo "socat:socat" ;;
@@ -241,7 +242,7 @@ path_vxlan() {
 	PEER=$OB
 }
 
-path_vtun-udp() {
+vtun() { # PROTO: vtund in both namespaces, data over PROTO
 	local s addr
 	mkdir -p /var/lock/vtund # its session locks (Debian's init script makes it)
 	for s in A B; do
@@ -249,7 +250,7 @@ path_vtun-udp() {
 		cat >"$WORK/vtund$s.conf" <<-EOF
 			options { port 5000; timeout 10; syslog daemon; }
 			tk$$ {
-			  passwd tk-bench-only; type tun; proto udp; device tkvt;
+			  passwd tk-bench-only; type tun; proto $1; device tkvt;
 			  compress no; encrypt no; keepalive no; stat no; speed 0; multi killold;
 			  up { program /sbin/ip "addr add $addr/24 dev %%" wait;
 			       program /sbin/ip "link set %% mtu $MTU up" wait; };
@@ -261,6 +262,8 @@ path_vtun-udp() {
 	bg "$A" vtundA vtund -n -f "$WORK/vtundA.conf" tk$$ $UB
 	PEER=$OB
 }
+path_vtun-udp() { vtun udp; }
+path_vtun-tcp() { vtun tcp; }
 
 ovpn() { # NS ADDR LOCAL REMOTE ARGS...
 	local ns=$1 addr=$2 l=$3 r=$4
