@@ -86,6 +86,15 @@ for mode in tun tap; do
 	done
 done
 
+# peers that differ: the wire carries whole packets either way
+tn_start PA "$A" tunnel --listen 198.51.100.1:5000 --key "$KEY" --dev tka --addr 192.0.2.1/24
+tn_start PB "$B" tunnel --connect 198.51.100.1:5000 --key "$KEY" --dev tkb --addr 192.0.2.2/24 \
+	--no-offload
+wait_for 5 tn_up "$B" tkb
+t_ok "offloads on one side only: $MB MB arrive with the sender's sha256" big 192.0.2.1
+t_ok "offloads on one side only: and back" tn_transfer "$B" 192.0.2.2 "$A"
+unpair
+
 # mixed traffic over tap with offloads: every UDP size (fragments past the MTU), ping of
 # fragmenting sizes, IPv6, and a broadcast that crosses as Ethernet broadcast
 pair tap udp
