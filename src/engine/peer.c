@@ -37,13 +37,13 @@ static void drop(struct tk_session *s, bool *has)
 	*has = false;
 }
 
-/* A random index no live session or pending handshake uses (never 0). */
+/* A random index of our lane that no live session or pending handshake uses (never 0). */
 static uint32_t new_index(const struct tk_peer *p)
 {
 	uint32_t i;
 
 	do
-		i = randombytes_random();
+		i = (randombytes_random() & ~(TK_PEER_LANES - 1)) | p->lane;
 	while (!i || (p->has_cur && i == p->cur.local_index) ||
 	        (p->has_next && i == p->next.local_index) ||
 	        (p->has_prev && i == p->prev.local_index) ||
@@ -146,6 +146,9 @@ static int answer(struct tk_peer *p, uint64_t now_ns, const uint8_t *frame, size
 
 	if (p->initiator)
 		return -EBADMSG;
+	/* worker k answers worker k only: one session each, never flapping between two */
+	if (TK_PEER_LANE(tk_frame_get_le32(frame + 4)) != p->lane)
+		return -EXDEV;
 	r = tk_handshake_respond(p->psk, frame, flen, new_index(p), p->ciphers, now_ns, out, &s);
 	if (r < 0)
 		return r;

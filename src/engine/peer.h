@@ -38,7 +38,13 @@ struct tk_peer {
 	uint64_t rekey_after_ns; /* 0: the default */
 	uint64_t rekey_after_msgs;
 	uint64_t sessions;       /* sessions made, ever */
+	unsigned lane;           /* the worker (engine/workers.h): the low 4 bits of our indexes */
 };
+
+/* Session indexes carry the lane of the worker that made them in their low bits, so the
+ * listening side's socket filter steers a worker's frames to it before reading them. */
+#define TK_PEER_LANES 16u
+#define TK_PEER_LANE(index) ((index) & (TK_PEER_LANES - 1))
 
 /* What tk_peer_receive() found in a frame that was accepted. */
 enum tk_peer_rx {
@@ -88,7 +94,8 @@ int tk_peer_seal_to(struct tk_peer *p, uint64_t now_ns, uint8_t *frame, const ui
  * (payload or answer length; an answer is written to out, TK_FRAME_RESP_LEN bytes of room),
  * or -EBADMSG (malformed, unknown session, failed authentication, a handshake message this
  * side does not take), -EALREADY / -ESTALE (replayed or too old), -ENOPROTOOPT (no common
- * cipher), -EKEYEXPIRED.  Every failure leaves the sessions unchanged: drop it and send
+ * cipher), -EKEYEXPIRED, -EXDEV (an initiation from another lane: the peer's worker has no
+ * partner here).  Every failure leaves the sessions unchanged: drop it and send
  * nothing.  *events gets TK_PEER_EV_* flags.
  */
 int tk_peer_receive(struct tk_peer *p, uint64_t now_ns, uint8_t *frame, size_t flen,

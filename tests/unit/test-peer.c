@@ -307,6 +307,42 @@ START_TEST(peer_wrong_key)
 }
 END_TEST
 
+/* Workers: every index a peer makes carries its lane; worker k answers worker k only, and a
+ * refused initiation changes nothing. */
+START_TEST(peer_lanes)
+{
+	struct tk_peer i, r;
+	struct wire init, resp, d;
+	unsigned ev;
+
+	tk_peer_init(&i, psk, TK_CIPHER_ALL, true);
+	tk_peer_init(&r, psk, TK_CIPHER_ALL, false);
+	i.lane = 3;
+	r.lane = 1;
+	for (int k = 0; k < 50; k++) {
+		ck_assert_int_eq(tk_peer_initiate(&i, (uint64_t)k, init.b), 0);
+		ck_assert_uint_eq(TK_PEER_LANE(i.hs.local_index), 3);
+		ck_assert_uint_eq(TK_PEER_LANE(init.b[4]), 3); /* what the socket filter reads */
+	}
+	init.len = TK_FRAME_INIT_LEN;
+	ck_assert_int_eq(deliver(&r, 0, &init, &resp, &ev), -EXDEV);
+	ck_assert_uint_eq(resp.len, 0);
+	ck_assert(!r.has_next && !r.has_cur);
+	r.lane = 3;
+	ck_assert_int_eq(deliver(&r, 0, &init, &resp, &ev), TK_PEER_ANSWER);
+	ck_assert_uint_eq(TK_PEER_LANE(r.next.local_index), 3);
+	ck_assert_int_eq(deliver(&i, 0, &resp, NULL, &ev), TK_PEER_SESSION);
+	seal(&i, 0, 10, &d);
+	ck_assert_uint_eq(TK_PEER_LANE(d.b[4]), 3); /* data to the responder names its lane */
+	ck_assert_int_eq(deliver(&r, 0, &d, NULL, &ev), TK_PEER_DATA);
+	seal(&r, 0, 10, &d);
+	ck_assert_uint_eq(TK_PEER_LANE(d.b[4]), 3);
+	ck_assert_int_eq(deliver(&i, 0, &d, NULL, &ev), TK_PEER_DATA);
+	tk_peer_wipe(&i);
+	tk_peer_wipe(&r);
+}
+END_TEST
+
 Suite *suite_peer(void)
 {
 	Suite *s = suite_create("peer");
@@ -320,6 +356,7 @@ Suite *suite_peer(void)
 	tcase_add_test(tc, peer_restarts);
 	tcase_add_test(tc, peer_backoff);
 	tcase_add_test(tc, peer_wrong_key);
+	tcase_add_test(tc, peer_lanes);
 	suite_add_tcase(s, tc);
 	return s;
 }
