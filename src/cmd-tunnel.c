@@ -16,6 +16,7 @@
 
 #include "cmd-tunnel.h"
 #include "engine/sockaddr.h"
+#include "engine/workers.h"
 #include "err.h"
 #include "out.h"
 #include "tunnel-ctl.h"
@@ -31,6 +32,8 @@ static int check(struct tk_ctx *ctx, const struct tk_tunnel_cfg *c)
 		return tk_usage(ctx, "--bridge needs --mode tap");
 	if (c->req.has_peer && !c->req.naddrs)
 		return tk_usage(ctx, "--peer-addr needs --addr");
+	if (c->workers > 1 && c->transport == TK_TR_TCP)
+		return tk_usage(ctx, "--workers needs --transport udp (a TCP stream is one flow)");
 	return 0;
 }
 
@@ -95,7 +98,8 @@ static void dry_run(struct tk_ctx *ctx, const struct tk_tunnel_cfg *c, int mtu)
 	char a[INET6_ADDRSTRLEN], script[1024];
 	FILE *f = ctx->out;
 
-	fprintf(f, "ip tuntap add dev %s mode %s\n", dev, c->tap ? "tap" : "tun");
+	fprintf(f, "ip tuntap add dev %s mode %s%s\n", dev, c->tap ? "tap" : "tun",
+		c->workers > 1 ? " multi_queue" : "");
 	fprintf(f, "ip link set dev %s mtu %d%s%s up\n", dev, mtu, c->bridge ? " master " : "",
 		c->bridge ? c->bridge : "");
 	for (size_t i = 0; i < c->req.naddrs; i++) {
@@ -189,47 +193,143 @@ static int host_up(struct tk_ctx *ctx, const struct tk_tunnel_cfg *c, struct tk_
 	return r ? tk_err(ctx, r, ctl) : 0;
 }
 
-static int tunnel(struct tk_ctx *ctx, struct tk_tunnel_cfg *c, struct tk_tunnel *t)
+static struct tk_tunnel *worker_new(void)
+{
+	struct tk_tunnel *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	tk_tunnel_init(t);
+	t->pkt = malloc(sizeof(*t->pkt));
+	t->txq = calloc(1, sizeof(*t->txq));
+	if (t->pkt && t->txq)
+		return t;
+	free(t->pkt);
+	free(t->txq);
+	free(t);
+	return NULL;
+}
+
+static void worker_free(struct tk_tunnel *t)
+{
+	if (!t)
+		return;
+	tk_tunnel_close(t);
+	tk_peer_wipe(&t->sess);
+	free(t->pkt);
+	sodium_memzero(t->txq, sizeof(*t->txq));
+	free(t->txq);
+	free(t);
+}
+
+/* Worker i: worker 0's settings, key and device, its own queue, socket and lane. */
+static struct tk_tunnel *worker_clone(const struct tk_tunnel *t, unsigned i, int fd)
+{
+	struct tk_tunnel *w = worker_new();
+
+	if (!w)
+		return NULL;
+	w->listen = t->listen;
+	w->transport = t->transport;
+	w->peer = t->peer;
+	w->peer_len = t->peer_len;
+	w->keepalive = t->keepalive;
+	w->key_path = t->key_path;
+	w->event = t->event;
+	w->event_arg = t->event_arg;
+	w->no_offload = t->no_offload;
+	w->shared_port = t->shared_port;
+	w->tap = t->tap;
+	w->vnet = t->vnet;
+	w->tso = t->tso;
+	w->uso = t->uso;
+	w->sess = t->sess; /* the key and limits; no session is made yet */
+	w->sess.lane = i;
+	w->worker = i;
+	w->tun_fd = fd;
+	return w;
+}
+
+/* How many workers: --workers, or one per CPU; TCP carries one stream, so one. */
+static unsigned want_workers(const struct tk_tunnel_cfg *c)
+{
+	if (c->transport == TK_TR_TCP)
+		return 1;
+	return c->workers ? c->workers : tk_workers_auto();
+}
+
+/* Workers 1..n-1 on queues fds[1..n); 0 or exit status.  On failure the queues not yet
+ * given to a worker are closed. */
+static int workers_up(struct tk_ctx *ctx, struct tk_tunnel **w, const int *fds, unsigned n,
+		      const struct sockaddr_storage *b, socklen_t blen)
+{
+	unsigned i;
+	int r = 0;
+
+	for (i = 1; !r && i < n; i++) {
+		w[i] = worker_clone(w[0], i, fds[i]);
+		if (!w[i])
+			r = tk_err(ctx, -ENOMEM, NULL);
+		else
+			r = open_underlay(ctx, w[i], b, blen);
+	}
+	for (; i < n; i++)
+		close(fds[i]);
+	if (!r && n > 1 && w[0]->listen && (r = tk_udp_steer(w[0])))
+		r = tk_err(ctx, r, "listen");
+	return r;
+}
+
+static int tunnel(struct tk_ctx *ctx, struct tk_tunnel_cfg *c, struct tk_tunnel **w)
 {
 	struct tk_tunnel_host h = { .ifindex = 0 };
+	struct tk_tunnel *t = w[0];
 	struct sockaddr_storage b;
 	socklen_t blen = 0;
+	int fds[TK_WORKERS_MAX];
 	char ctl[400];
-	int r, fam;
+	int r, fam, n;
 
 	r = prepare(ctx, c, t, &b, &blen);
 	if (r)
 		return r;
 	fam = t->listen ? b.ss_family : t->peer.ss_family;
 	h.mtu = pick_mtu(c, t, fam);
+	c->workers = want_workers(c);
 	if (c->dry_run) {
 		dry_run(ctx, c, h.mtu);
 		return 0;
 	}
+	t->shared_port = c->workers > 1 && t->listen;
 	r = open_underlay(ctx, t, &b, blen);
 	if (r)
 		return r;
-	t->tun_fd = tk_tunnel_dev_open(ctx, c, &h, fam);
-	if (t->tun_fd < 0) {
-		r = -t->tun_fd;
-		t->tun_fd = -1;
-		return r;
-	}
+	n = tk_tunnel_dev_open(ctx, c, &h, fds, c->workers);
+	if (n < 0)
+		return -n;
+	t->tun_fd = fds[0];
 	t->tap = c->tap;
 	t->vnet = h.vnet;
 	t->tso = h.tso;
 	t->uso = h.uso;
-	r = host_up(ctx, c, t, &h, ctl, sizeof(ctl));
+	r = workers_up(ctx, w, fds, (unsigned)n, &b, blen);
+	if (!r)
+		r = host_up(ctx, c, t, &h, ctl, sizeof(ctl));
 	if (!r) {
-		tk_tunnel_event(t, "started", json_pack("{s:s,s:i,s:s}", "dev", h.dev, "mtu", h.mtu,
-						       "endpoint", c->listen ? c->listen : c->connect));
-		r = tk_loop_run(t);
+		tk_tunnel_event(t, "started", json_pack("{s:s,s:i,s:s,s:i}", "dev", h.dev, "mtu",
+						       h.mtu, "endpoint",
+						       c->listen ? c->listen : c->connect,
+						       "workers", n));
+		r = tk_workers_run(w, (unsigned)n);
 		if (r == -EBADFD || r == -EIO || r == -ENXIO)
 			r = tk_fail(ctx, h.dev, "the device was deleted under the tunnel");
 		else if (r)
 			r = tk_err(ctx, r, h.dev);
 	}
-	tk_tunnel_close(t);
+	/* the queues go before the device is given back its flags (dev_close) */
+	for (unsigned i = 0; i < TK_WORKERS_MAX; i++)
+		if (w[i])
+			tk_tunnel_close(w[i]);
 	if (t->ctl_path) {
 		/* the namespace's directory goes with its last socket (fails when in use) */
 		char *slash = strrchr(ctl, '/');
@@ -306,7 +406,7 @@ static int run(struct tk_ctx *ctx, int argc, char **argv)
 {
 	struct tk_tunnel_cfg cfg;
 	struct reload rl = { .ctx = ctx, .run = &cfg };
-	struct tk_tunnel *t;
+	struct tk_tunnel *w[TK_WORKERS_MAX] = { NULL };
 	int first, r;
 
 	memset(&cfg, 0, sizeof(cfg));
@@ -319,30 +419,18 @@ static int run(struct tk_ctx *ctx, int argc, char **argv)
 		tk_tunnel_cfg_free(&cfg);
 		return r == TK_OPT_HELP ? 0 : r;
 	}
-	t = calloc(1, sizeof(*t));
-	if (t)
-		tk_tunnel_init(t);
-	if (t)
-		t->pkt = malloc(sizeof(*t->pkt));
-	if (t)
-		t->txq = calloc(1, sizeof(*t->txq));
-	if (!t || !t->pkt || !t->txq) {
+	w[0] = worker_new();
+	if (!w[0]) {
 		r = tk_err(ctx, -ENOMEM, NULL);
 	} else {
-		t->event = on_event;
-		t->event_arg = ctx;
-		t->reload = reload;
-		t->reload_arg = &rl;
-		r = tunnel(ctx, &cfg, t);
+		w[0]->event = on_event;
+		w[0]->event_arg = ctx;
+		w[0]->reload = reload;
+		w[0]->reload_arg = &rl;
+		r = tunnel(ctx, &cfg, w);
 	}
-	if (t) {
-		tk_peer_wipe(&t->sess);
-		free(t->pkt);
-		if (t->txq)
-			sodium_memzero(t->txq, sizeof(*t->txq));
-		free(t->txq);
-	}
-	free(t);
+	for (unsigned i = 0; i < TK_WORKERS_MAX; i++)
+		worker_free(w[i]);
 	tk_tunnel_cfg_free(&rl.file);
 	tk_tunnel_cfg_free(&cfg);
 	return r;

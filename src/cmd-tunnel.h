@@ -17,6 +17,7 @@ struct tk_tunnel_cfg {
 	enum tk_transport transport;
 	bool tap, persist, nat, dry_run, has_mtu, no_offload;
 	unsigned mtu, keepalive, rekey, rekey_packets;
+	unsigned workers; /* 0: one per CPU (UDP); TCP always has one */
 	unsigned ciphers; /* TK_CIPHER_* allowed; 0 all this host can do */
 	struct tk_dev_req req; /* addresses, peer address */
 	struct tk_cidr routes[TK_TUN_MAX_ROUTES];
@@ -40,15 +41,18 @@ struct tk_tunnel_host {
 	int ifindex;
 	bool created, nat_on, enslaved;
 	bool vnet, tso, uso; /* attached with IFF_VNET_HDR; TSO and USO offloads on */
+	bool mq;          /* a multi-queue device: a queue per worker */
 	bool pi0, vnet0;  /* the device's flags before: restored when it outlives the tunnel */
 	char fwd_was; /* ip_forward before --nat: '0', '1', 0 unknown */
 	int mtu;
 };
 
-/* Opens or creates the device (configured, up) and attaches: returns the fd or
- * an exit status as a negative number (-1, -2) after printing. */
+/* Opens or creates the device (configured, up; multi-queue for more than one worker) and
+ * attaches up to want queues into fds: returns how many (at least 1; fewer on a device
+ * that is not multi-queue, with a warning), or an exit status as a negative number (-1,
+ * -2) after printing. */
 int tk_tunnel_dev_open(struct tk_ctx *ctx, struct tk_tunnel_cfg *cfg, struct tk_tunnel_host *h,
-		       int underlay_family);
+		       int *fds, unsigned want);
 /* Adds --route routes; 0 or exit status. */
 int tk_tunnel_routes(struct tk_ctx *ctx, const struct tk_tunnel_cfg *cfg,
 		     const struct tk_tunnel_host *h);

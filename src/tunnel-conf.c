@@ -10,12 +10,13 @@
 #include <string.h>
 
 #include "cmd-tunnel.h"
+#include "engine/workers.h"
 #include "err.h"
 #include "opt.h"
 
 enum { O_LISTEN, O_CONNECT, O_TRANSPORT, O_MODE, O_DEV, O_PERSIST, O_ADDR, O_PEER, O_ROUTE,
        O_BRIDGE, O_MTU, O_KEEPALIVE, O_KEY, O_CONFIG, O_NAT, O_DRY, O_REKEY, O_REKEY_PKTS,
-       O_CIPHER, O_NO_OFFLOAD };
+       O_CIPHER, O_NO_OFFLOAD, O_WORKERS };
 
 const struct tk_opt tk_tunnel_opts[] = {
 	[O_LISTEN] = { "listen", 'l', TK_ARG_REQ, "[ADDR:]PORT", NULL, "serve on this port" },
@@ -45,6 +46,8 @@ const struct tk_opt tk_tunnel_opts[] = {
 		       "auto (the default), aes-256-gcm or chacha20-poly1305" },
 	[O_NO_OFFLOAD] = { "no-offload", 0, TK_ARG_NONE, NULL, NULL,
 			   "one packet per system call: no batches, no UDP GSO/GRO" },
+	[O_WORKERS] = { "workers", 'w', TK_ARG_REQ, "N", "auto 1 2 4",
+			"UDP: N workers, a device queue each (auto: one per CPU)" },
 	{ NULL },
 };
 
@@ -107,6 +110,12 @@ int tk_tunnel_opt(struct tk_ctx *ctx, void *st, int idx, const char *arg)
 	case O_NAT: c->nat = true; return 0;
 	case O_DRY: c->dry_run = true; return 0;
 	case O_NO_OFFLOAD: c->no_offload = true; return 0;
+	case O_WORKERS:
+		if (!strcmp(arg, "auto")) {
+			c->workers = 0;
+			return 0;
+		}
+		return num(ctx, "workers", arg, 1, TK_WORKERS_MAX, &c->workers);
 	case O_REKEY: return num(ctx, "rekey", arg, 2, 86400, &c->rekey);
 	case O_REKEY_PKTS: return num(ctx, "rekey-packets", arg, 16, UINT32_MAX, &c->rekey_packets);
 	case O_CIPHER:

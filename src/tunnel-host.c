@@ -69,6 +69,8 @@ static int make(struct tk_ctx *ctx, struct tk_nl *nl, struct tk_tunnel_cfg *cfg,
 	/* the tun ring is txqueuelen long: 500 overflows under a burst while the
 	 * loop is off the CPU, and each drop costs TCP inside a retransmit */
 	cfg->req.txqlen = 2000;
+	/* a queue per worker */
+	cfg->req.spec.multi_queue = cfg->workers > 1;
 	r = tk_dev_create(ctx, nl, &cfg->req, &names);
 	if (r)
 		return r;
@@ -78,13 +80,24 @@ static int make(struct tk_ctx *ctx, struct tk_nl *nl, struct tk_tunnel_cfg *cfg,
 	return 0;
 }
 
+/* One more queue of a multi-queue device, with the flags and offloads of the first. */
+static int more_queue(const struct tk_tun_spec *spec, const struct tk_tunnel_host *h)
+{
+	int fd = tk_tun_attach(spec, true);
+
+	if (fd >= 0 && h->vnet)
+		tk_tun_set_offload(fd, true);
+	return fd;
+}
+
 int tk_tunnel_dev_open(struct tk_ctx *ctx, struct tk_tunnel_cfg *cfg, struct tk_tunnel_host *h,
-		       int underlay_family)
+		       int *fds, unsigned want)
 {
 	const char *name = cfg->dev ? cfg->dev : cfg->tap ? "tktap%d" : "tktun%d";
 	struct tk_tun_spec spec = { .uid = -1, .gid = -1, .tap = cfg->tap };
 	struct tk_nl *nl;
 	struct tk_link l;
+	unsigned n = 1;
 	int r, fd;
 
 	r = tk_nl_open(&nl);
@@ -105,12 +118,14 @@ int tk_tunnel_dev_open(struct tk_ctx *ctx, struct tk_tunnel_cfg *cfg, struct tk_
 		h->ifindex = l.ifindex;
 		h->pi0 = l.tun.pi > 0;
 		h->vnet0 = l.tun.vnet_hdr > 0;
+		h->mq = l.tun.multi_queue > 0;
 	} else if (r < 0)
 		r = tk_err(ctx, r, h->dev);
 	tk_nl_close(nl);
 	if (r)
 		return -r;
 	spec.name = h->dev;
+	spec.multi_queue = h->mq;
 	/* super-packets through the device unless told not to, or the kernel refuses */
 	spec.vnet_hdr = !cfg->no_offload;
 	fd = tk_tun_attach(&spec, true);
@@ -129,7 +144,18 @@ int tk_tunnel_dev_open(struct tk_ctx *ctx, struct tk_tunnel_cfg *cfg, struct tk_
 		return -tk_fail(ctx, h->dev, "already attached to another program");
 	if (fd < 0)
 		return -tk_err(ctx, fd, h->dev);
-	return fd;
+	fds[0] = fd;
+	if (want > 1 && !h->mq)
+		tk_warn(ctx, h->dev, "not a multi-queue device: one worker");
+	while (h->mq && n < want) {
+		fd = more_queue(&spec, h);
+		if (fd < 0) {
+			tk_warn(ctx, h->dev, "%u queues: %s", n, strerror(-fd));
+			break;
+		}
+		fds[n++] = fd;
+	}
+	return (int)n;
 }
 
 int tk_tunnel_routes(struct tk_ctx *ctx, const struct tk_tunnel_cfg *cfg,
@@ -253,7 +279,8 @@ void tk_tunnel_nat_off(struct tk_ctx *ctx, struct tk_tunnel_host *h)
 static void restore_flags(const struct tk_tunnel_host *h, bool tap)
 {
 	struct tk_tun_spec spec = { .name = h->dev, .tap = tap, .pi = h->pi0,
-				    .vnet_hdr = h->vnet0, .uid = -1, .gid = -1 };
+				    .vnet_hdr = h->vnet0, .multi_queue = h->mq, .uid = -1,
+				    .gid = -1 };
 	int fd;
 
 	if (!h->vnet && !h->pi0 && !h->vnet0)

@@ -15,13 +15,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 
 #include "engine/tunnel.h"
 #include "engine/sockaddr.h"
+#include "engine/workers.h"
 
 #define TICK_NS 200000000L
 /* sent and heard nothing for this long: the session is down (the connecting side rehandshakes) */
@@ -117,6 +121,27 @@ static void initiate(struct tk_tunnel *t)
 		t->st.handshakes_tx++;
 }
 
+/*
+ * A worker's queue joins the device when its session comes up and leaves when it goes down,
+ * so the kernel hands the flows to workers that can carry them.  Worker 0's stays: with
+ * every session down, packets are counted as dropped there, as with one worker.
+ */
+static void queue_on(struct tk_tunnel *t, bool on)
+{
+	struct ifreq ifr = { .ifr_flags = on ? IFF_ATTACH_QUEUE : IFF_DETACH_QUEUE };
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = t->tun_fd };
+
+	if (!t->worker || t->detached == !on)
+		return;
+	if (!on)
+		epoll_ctl(t->ep_fd, EPOLL_CTL_DEL, t->tun_fd, NULL);
+	if (ioctl(t->tun_fd, TUNSETQUEUE, &ifr) < 0)
+		return; /* the device is going away: the next read says so */
+	t->detached = !on;
+	if (on)
+		epoll_ctl(t->ep_fd, EPOLL_CTL_ADD, t->tun_fd, &ev);
+}
+
 static json_t *cipher_json(unsigned c)
 {
 	return json_string(c == TK_CIPHER_AES256GCM ? "aes-256-gcm" : "chacha20-poly1305");
@@ -134,6 +159,7 @@ static void new_session(struct tk_tunnel *t)
 	}
 	t->session_up = true;
 	t->session_since = now;
+	queue_on(t, true);
 	tk_tunnel_event(t, "session_up", json_pack("{s:o,s:o}", "peer", tk_sockaddr_json(&t->peer),
 						   "cipher", cipher_json(t->sess.cur.cipher)));
 }
@@ -143,6 +169,7 @@ static void session_down(struct tk_tunnel *t, const char *why)
 	if (!t->session_up)
 		return;
 	t->session_up = false;
+	queue_on(t, false);
 	tk_tunnel_event(t, "session_down", json_pack("{s:s}", "reason", why));
 }
 
@@ -167,6 +194,10 @@ static void authenticated(struct tk_tunnel *t, const struct sockaddr_storage *fr
 
 static void count_bad(struct tk_tunnel *t, int r, const struct sockaddr_storage *from)
 {
+	if (r == -EXDEV) {
+		t->st.wrong_worker++; /* the peer has more workers than this side */
+		return;
+	}
 	if (r == -EALREADY || r == -ESTALE) {
 		t->st.replays++;
 		report_bad(t, "replay", from);
@@ -182,6 +213,8 @@ static int dev_write(void *arg, uint8_t *p, size_t len)
 {
 	struct tk_tunnel *t = arg;
 
+	if (t->detached)
+		return 0; /* a late packet of a session that went down */
 	if (write(t->tun_fd, p, len) < 0 && (errno == EBADFD || errno == EIO || errno == ENXIO))
 		return -errno;
 	return 0;
@@ -440,6 +473,7 @@ static void on_tick(struct tk_tunnel *t)
 		initiate(t);
 	if (t->session_up && t->keepalive && now - t->last_tx >= t->keepalive)
 		send_keepalive(t, true);
+	tk_workers_publish(t);
 }
 
 /* SIGINT/SIGTERM: 1 (stop); SIGHUP re-reads the key: 0. */
@@ -458,11 +492,12 @@ static int on_signal(struct tk_tunnel *t)
 	r = tk_crypto_key_read(t->key_path, key);
 	if (r) {
 		tk_tunnel_event(t, "key_reload_failed", json_pack("{s:s}", "error", strerror(-r)));
-		return 0;
+	} else {
+		tk_peer_set_key(&t->sess, key);
+		sodium_memzero(key, sizeof(key));
+		tk_tunnel_event(t, "key_reloaded", NULL);
 	}
-	tk_peer_set_key(&t->sess, key);
-	sodium_memzero(key, sizeof(key));
-	tk_tunnel_event(t, "key_reloaded", NULL);
+	tk_workers_reload(t); /* the other workers take what worker 0 now has */
 	return 0;
 }
 
@@ -478,19 +513,31 @@ static int ep_add(int ep, int fd)
 static int setup(struct tk_tunnel *t)
 {
 	struct itimerspec its = { { 0, TICK_NS }, { 0, TICK_NS } };
+	struct ifreq ifr = { .ifr_flags = IFF_DETACH_QUEUE };
 	sigset_t set;
 	int r;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
-		return -errno;
-	t->sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	/* the signals are worker 0's; the other workers' threads have them blocked */
+	if (!t->worker) {
+		sigemptyset(&set);
+		sigaddset(&set, SIGINT);
+		sigaddset(&set, SIGTERM);
+		sigaddset(&set, SIGHUP);
+		if (pthread_sigmask(SIG_BLOCK, &set, NULL))
+			return -EINVAL;
+		t->sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+		if (t->sig_fd < 0)
+			return -errno;
+	}
+	/* the other workers' queues wait off the device for their sessions */
+	if (t->worker && !t->session_up) {
+		if (ioctl(t->tun_fd, TUNSETQUEUE, &ifr) < 0)
+			return -errno;
+		t->detached = true;
+	}
 	t->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	t->ep_fd = epoll_create1(EPOLL_CLOEXEC);
-	if (t->sig_fd < 0 || t->timer_fd < 0 || t->ep_fd < 0)
+	if (t->timer_fd < 0 || t->ep_fd < 0)
 		return -errno;
 	if (timerfd_settime(t->timer_fd, 0, &its, NULL) < 0)
 		return -errno;
@@ -503,9 +550,11 @@ static int setup(struct tk_tunnel *t)
 		}
 		t->gro_q->udp = t->uso; /* a kernel with USO takes UDP super-packets too */
 	}
-	r = ep_add(t->ep_fd, t->tun_fd);
+	r = t->detached ? 0 : ep_add(t->ep_fd, t->tun_fd);
 	if (!r)
 		r = ep_add(t->ep_fd, t->sig_fd);
+	if (!r)
+		r = ep_add(t->ep_fd, t->wake_fd);
 	if (!r)
 		r = ep_add(t->ep_fd, t->timer_fd);
 	if (!r)
@@ -529,7 +578,11 @@ static int dispatch(struct tk_tunnel *t, const struct epoll_event *ev)
 
 	if (fd == t->sig_fd)
 		return on_signal(t) ? 1 : 0;
+	if (fd == t->wake_fd)
+		return tk_workers_woken(t);
 	if (fd == t->tun_fd) {
+		if (t->detached)
+			return 0; /* an event from before the queue left */
 		r = on_tun(t);
 		if (!r && (ev->events & (EPOLLERR | EPOLLHUP)))
 			r = -EBADFD;

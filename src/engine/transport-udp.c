@@ -6,9 +6,11 @@
  * equal-size frames in one call and the kernel keeps them one packet down
  * to the receiver, whose UDP_GRO hands them up as one read; without them
  * (--no-offload, or a kernel that refuses) sendmmsg still sends a batch in
- * one call.
+ * one call.  Workers of a listening tunnel share its port (SO_REUSEPORT), and a socket
+ * filter hands each frame to the worker its session index names (tk_udp_steer).
  */
 #include <errno.h>
+#include <linux/filter.h>
 #include <netinet/in.h>
 #include <netinet/udp.h>
 #include <string.h>
@@ -38,6 +40,28 @@ int tk_udp_open(struct tk_tunnel *t, const struct sockaddr *bind_to, socklen_t b
 	/* a listener on [::] also takes IPv4 peers */
 	if (fam == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
+	/* a port the workers share must be free first: bound by anyone, even with
+	 * SO_REUSEPORT, it is taken (and no other tunnel can join ours later, as it asks the
+	 * same of its first socket) */
+	if (t->listen && t->shared_port && !t->worker) {
+		int probe = socket(fam, SOCK_DGRAM | SOCK_CLOEXEC, 0), e = 0;
+
+		if (probe < 0 || bind(probe, bind_to, blen) < 0)
+			e = errno;
+		if (probe >= 0)
+			close(probe);
+		if (e) {
+			close(fd);
+			return -e;
+		}
+	}
+	if (t->listen && t->shared_port &&
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &(int){ 1 }, sizeof(int)) < 0) {
+		int e = errno;
+
+		close(fd);
+		return -e;
+	}
 	if (t->listen && bind(fd, bind_to, blen) < 0) {
 		int e = errno;
 
@@ -52,6 +76,28 @@ int tk_udp_open(struct tk_tunnel *t, const struct sockaddr *bind_to, socklen_t b
 		t->gso = true; /* until the first send says otherwise */
 		t->gro = !setsockopt(fd, IPPROTO_UDP, UDP_GRO, &one, sizeof(one));
 	}
+	return 0;
+}
+
+int tk_udp_steer(struct tk_tunnel *t)
+{
+	/* the byte at 4 is the low byte of the index (little-endian): the sender's in an
+	 * initiation, ours in a data frame; its lane is the socket's place in the group, which
+	 * is the order the workers bound in.  A lane past the group falls back to the kernel's
+	 * hash, and that worker refuses it (peer.c). */
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 4),
+		BPF_STMT(BPF_ALU | BPF_AND | BPF_K, TK_PEER_LANES - 1),
+		BPF_STMT(BPF_RET | BPF_A, 0),
+	};
+	struct sock_fprog prog;
+
+	memset(&prog, 0, sizeof(prog)); /* the padding after len goes to the kernel too */
+	prog.len = sizeof(code) / sizeof(code[0]);
+	prog.filter = code;
+
+	if (setsockopt(t->sock_fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, &prog, sizeof(prog)) < 0)
+		return -errno;
 	return 0;
 }
 

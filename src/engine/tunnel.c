@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include "engine/frame.h"
 #include "engine/sockaddr.h"
 #include "engine/tunnel.h"
+#include "engine/workers.h"
 
 double tk_now(void)
 {
@@ -39,7 +41,7 @@ void tk_tunnel_init(struct tk_tunnel *t)
 {
 	memset(t, 0, sizeof(*t));
 	t->pend_fd = t->tun_fd = t->sock_fd = t->lsock_fd = t->sig_fd = t->timer_fd = t->ctl_fd = t->ep_fd =
-		-1;
+		t->wake_fd = -1;
 }
 
 static void close_fd(int *fd)
@@ -70,17 +72,25 @@ void tk_tunnel_close(struct tk_tunnel *t)
 	t->rbuf = t->pbuf = NULL;
 }
 
+/* Workers report from their own threads: one event at a time reaches the callback. */
+static pthread_mutex_t event_lock = PTHREAD_MUTEX_INITIALIZER;
+
 void tk_tunnel_event(struct tk_tunnel *t, const char *type, json_t *more)
 {
 	json_t *ev = json_pack("{s:s,s:f}", "event", type, "time", tk_now());
 
+	if (t->group)
+		json_object_set_new(ev, "worker", json_integer(t->worker));
 	if (more)
 		json_object_update(ev, more);
 	json_decref(more);
-	if (t->event)
-		t->event(t->event_arg, ev);
-	else
+	if (!t->event) {
 		json_decref(ev);
+		return;
+	}
+	pthread_mutex_lock(&event_lock);
+	t->event(t->event_arg, ev);
+	pthread_mutex_unlock(&event_lock);
 }
 
 static json_t *ts_or_null(double v)
@@ -88,24 +98,100 @@ static json_t *ts_or_null(double v)
 	return v > 0 ? json_real(v) : json_null();
 }
 
+static json_t *cipher_json(unsigned c)
+{
+	return c ? json_string(c == TK_CIPHER_AES256GCM ? "aes-256-gcm" : "chacha20-poly1305")
+		 : json_null();
+}
+
 /* What the data path batches with: the device's super-packets, the socket's offloads. */
-static json_t *offload_json(const struct tk_tunnel *t)
+static json_t *offload_json(const struct tk_tunnel *t, const struct tk_stats *s,
+			    uint64_t coalesced)
 {
 	return json_pack("{s:b,s:b,s:b,s:b,s:b,s:I,s:I}", "vnet_hdr", t->vnet, "tso", t->tso,
 			 "uso", t->uso, "udp_gso", t->transport == TK_TR_UDP && t->gso, "udp_gro",
 			 t->transport == TK_TR_UDP && t->gro, "segmented",
-			 (json_int_t)t->st.segmented, "coalesced",
-			 (json_int_t)(t->gro_q ? t->gro_q->coalesced : 0));
+			 (json_int_t)s->segmented, "coalesced", (json_int_t)coalesced);
+}
+
+/* Worker 0 as the others publish themselves, so one loop describes them all. */
+static void snap_self(const struct tk_tunnel *t, struct tk_snap *s)
+{
+	s->st = t->st;
+	s->session_up = t->session_up;
+	s->have_peer = t->have_peer;
+	s->attached = true;
+	s->peer = t->peer;
+	s->sessions = t->sess.sessions;
+	s->coalesced = t->gro_q ? t->gro_q->coalesced : 0;
+	s->cipher = t->sess.has_cur ? t->sess.cur.cipher : 0;
+}
+
+static void add_stats(struct tk_stats *a, const struct tk_stats *b)
+{
+	a->tx_packets += b->tx_packets;
+	a->tx_bytes += b->tx_bytes;
+	a->rx_packets += b->rx_packets;
+	a->rx_bytes += b->rx_bytes;
+	a->auth_failures += b->auth_failures;
+	a->replays += b->replays;
+	a->keepalives_tx += b->keepalives_tx;
+	a->keepalives_rx += b->keepalives_rx;
+	a->oversize += b->oversize;
+	a->tx_dropped += b->tx_dropped;
+	a->handshakes_tx += b->handshakes_tx;
+	a->handshakes_rx += b->handshakes_rx;
+	a->segmented += b->segmented;
+	a->wrong_worker += b->wrong_worker;
+	if (b->last_tx_error)
+		a->last_tx_error = b->last_tx_error;
+}
+
+static json_t *worker_json(unsigned i, const struct tk_snap *w)
+{
+	return json_pack("{s:I,s:b,s:b,s:o,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "worker",
+			 (json_int_t)i, "queue", w->attached, "session_up", w->session_up, "peer",
+			 w->have_peer ? tk_sockaddr_json(&w->peer) : json_null(), "cipher",
+			 cipher_json(w->cipher), "sessions", (json_int_t)w->sessions, "tx_packets",
+			 (json_int_t)w->st.tx_packets, "tx_bytes", (json_int_t)w->st.tx_bytes,
+			 "rx_packets", (json_int_t)w->st.rx_packets, "rx_bytes",
+			 (json_int_t)w->st.rx_bytes, "tx_dropped", (json_int_t)w->st.tx_dropped,
+			 "wrong_worker", (json_int_t)w->st.wrong_worker);
+}
+
+/* The counters of every worker summed, and each worker's own in an array. */
+static json_t *sum_workers(const struct tk_tunnel *t, struct tk_stats *sum, uint64_t *coalesced)
+{
+	struct tk_group *g = t->group;
+	struct tk_snap self;
+	json_t *arr;
+
+	snap_self(t, &self);
+	*sum = self.st;
+	*coalesced = self.coalesced;
+	arr = json_array();
+	json_array_append_new(arr, worker_json(0, &self));
+	if (!g)
+		return arr;
+	pthread_mutex_lock(&g->lock);
+	for (unsigned i = 1; i < g->n; i++) {
+		add_stats(sum, &g->snap[i].st);
+		*coalesced += g->snap[i].coalesced;
+		json_array_append_new(arr, worker_json(i, &g->snap[i]));
+	}
+	pthread_mutex_unlock(&g->lock);
+	return arr;
 }
 
 json_t *tk_tunnel_state(const struct tk_tunnel *t)
 {
 	double now = tk_now();
-	const struct tk_stats *s = &t->st;
-	json_t *o;
+	struct tk_stats sum, *s = &sum;
+	uint64_t coalesced;
+	json_t *o, *workers = sum_workers(t, &sum, &coalesced);
 
 	o = json_pack(
-		"{s:s,s:s,s:o,s:b,s:o,s:o,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o}",
+		"{s:s,s:s,s:o,s:b,s:o,s:o,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:I}",
 		"role",
 		t->listen ? "listen" : "connect", "transport",
 		t->transport == TK_TR_UDP ? "udp" : "tcp", "peer",
@@ -113,10 +199,7 @@ json_t *tk_tunnel_state(const struct tk_tunnel *t)
 		t->session_up, "session_age",
 		t->session_up ? json_real(now - t->session_since) : json_null(), "last_handshake",
 		ts_or_null(t->last_handshake), "cipher",
-		t->sess.has_cur ? json_string(t->sess.cur.cipher == TK_CIPHER_AES256GCM
-						      ? "aes-256-gcm"
-						      : "chacha20-poly1305")
-				: json_null(),
+		cipher_json(t->sess.has_cur ? t->sess.cur.cipher : 0),
 		"sessions", (json_int_t)t->sess.sessions, "handshakes_tx",
 		(json_int_t)s->handshakes_tx, "handshakes_rx", (json_int_t)s->handshakes_rx,
 		"tx_packets", (json_int_t)s->tx_packets, "tx_bytes",
@@ -126,8 +209,13 @@ json_t *tk_tunnel_state(const struct tk_tunnel *t)
 		(json_int_t)s->keepalives_tx, "keepalives_rx", (json_int_t)s->keepalives_rx,
 		"oversize_dropped", (json_int_t)s->oversize, "tx_dropped",
 		(json_int_t)s->tx_dropped, "last_tx_error",
-		s->last_tx_error ? json_string(strerror(s->last_tx_error)) : json_null());
+		s->last_tx_error ? json_string(strerror(s->last_tx_error)) : json_null(),
+		"wrong_worker", (json_int_t)s->wrong_worker);
 	if (o)
-		json_object_set_new(o, "offload", offload_json(t));
+		json_object_set_new(o, "offload", offload_json(t, s, coalesced));
+	if (o && workers)
+		json_object_set_new(o, "workers", workers);
+	else
+		json_decref(workers);
 	return o;
 }

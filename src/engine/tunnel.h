@@ -51,7 +51,10 @@ struct tk_stats {
 	int last_tx_error;   /* errno of the last failed send, 0 none */
 	uint64_t handshakes_tx, handshakes_rx; /* initiations sent, answered */
 	uint64_t segmented; /* super-packets read from the device and cut into packets */
+	uint64_t wrong_worker; /* initiations for another worker's lane, refused */
 };
+
+struct tk_group; /* engine/workers.h: the workers of one tunnel */
 
 struct tk_tunnel {
 	/* configuration, set before tk_loop_run */
@@ -96,10 +99,19 @@ struct tk_tunnel {
 	struct tk_pkt *pkt;
 	struct tk_txq *txq;
 	bool no_offload;	/* --no-offload: one datagram per system call */
+	bool shared_port;	/* UDP listener: the workers bind one port (SO_REUSEPORT) */
 	bool gso, gro;		/* UDP segmentation offload on send, coalescing on receive */
 	bool tap;		/* the device carries Ethernet frames */
 	bool vnet, tso, uso;	/* the device fd has virtio-net headers; TSO, USO offloads on */
 	struct tk_gro *gro_q;	/* with vnet: the peer's TCP segments glued into super-packets */
+	/* workers (engine/workers.h): one per device queue, each with its own socket, sessions
+	 * and lane; worker 0 runs on the caller's thread with the signals and the control
+	 * socket, the others are woken through wake_fd */
+	unsigned worker;
+	struct tk_group *group;	/* NULL: the only worker */
+	int wake_fd;		/* eventfd: worker 0, a worker ended; others, stop or reload */
+	unsigned seen_gen;	/* the group's settings generation applied */
+	bool detached;		/* worker > 0: its queue is off the device while no session is up */
 };
 
 /* Now in seconds (CLOCK_REALTIME with microseconds) and on the monotonic clock. */
@@ -122,10 +134,12 @@ void tk_tunnel_close(struct tk_tunnel *t);
  */
 int tk_loop_run(struct tk_tunnel *t);
 
-/* Emits {"event": type, "time": now, ...more} through t->event. */
+/* Emits {"event": type, "time": now, ...more} through t->event ("worker": N too when there
+ * are several); safe from any worker's thread. */
 void tk_tunnel_event(struct tk_tunnel *t, const char *type, json_t *more);
 
-/* The state as the control socket answers it (new object). */
+/* The state as the control socket answers it (new object): worker 0's session, every
+ * worker's counters summed, and each worker in "workers". */
 json_t *tk_tunnel_state(const struct tk_tunnel *t);
 
 /* Underlay transports.  bind is for --listen, peer for --connect. */
@@ -141,6 +155,9 @@ int tk_udp_send_batch(struct tk_tunnel *t, const uint8_t *buf, size_t len, size_
  * length, -EAGAIN, or -errno. */
 int tk_udp_recv(struct tk_tunnel *t, uint8_t *buf, size_t size, struct sockaddr_storage *from,
 		socklen_t *flen, size_t *seg);
+/* The listening workers' sockets are bound, in worker order: steer each frame to the worker
+ * of its lane (call on any one of them).  0 or -errno. */
+int tk_udp_steer(struct tk_tunnel *t);
 /* The path MTU toward the peer (route or device), or -errno. */
 int tk_udp_path_mtu(const struct sockaddr *peer, socklen_t plen);
 

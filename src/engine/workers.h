@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A tunnel with one worker per core: the device has one queue per worker (IFF_MULTI_QUEUE),
+ * and each worker is a whole tunnel of its own (struct tk_tunnel) on its own thread, with its
+ * own queue fd, UDP socket, sessions, counters and timers.  Nothing on the data path is
+ * shared, so nothing is locked there.  Flows stay on one path: the kernel hands each flow of
+ * the device to one queue, and each worker's frames travel between one pair of UDP ports;
+ * on the listening side the workers share the port (SO_REUSEPORT) and a socket filter picks
+ * the worker by the lane in the frame's session index (tk_peer.lane).
+ *
+ * Worker 0 runs on the caller's thread and keeps the signals and the control socket; the
+ * others publish a snapshot of their state five times a second for it.  A worker whose
+ * session is down takes its queue off the device, so the kernel moves its flows to the
+ * others instead of dropping them.
+ */
+#ifndef TK_ENGINE_WORKERS_H
+#define TK_ENGINE_WORKERS_H
+
+#include <pthread.h>
+
+#include "engine/tunnel.h"
+
+#define TK_WORKERS_MAX 16 /* the lanes a session index can name */
+
+/* What worker 0 reads of the others (the control socket's answer). */
+struct tk_snap {
+	struct tk_stats st;
+	bool session_up, have_peer, attached;
+	struct sockaddr_storage peer;
+	uint64_t sessions, coalesced;
+	unsigned cipher; /* 0 without a session */
+};
+
+struct tk_group {
+	pthread_mutex_t lock; /* the snapshots and the settings below */
+	struct tk_tunnel *w[TK_WORKERS_MAX];
+	unsigned n;
+	pthread_t tid[TK_WORKERS_MAX];
+	int err;  /* the first worker that ended on its own: its -errno */
+	bool stop;
+	/* SIGHUP's settings, applied by each worker when gen moves */
+	unsigned gen;
+	uint8_t psk[TK_KEY_LEN];
+	unsigned keepalive;
+	uint64_t rekey_after_ns, rekey_after_msgs;
+	struct tk_snap snap[TK_WORKERS_MAX];
+};
+
+/* The workers the CPUs this process may run on allow (1 to TK_WORKERS_MAX). */
+unsigned tk_workers_auto(void);
+
+/*
+ * Runs w[0..n) (n >= 1; set up as for tk_loop_run, worker and lane numbered) until SIGINT or
+ * SIGTERM (0) or the first fatal error of any worker (-errno).  Every worker is stopped
+ * and joined before it returns; closing them is the caller's.
+ */
+int tk_workers_run(struct tk_tunnel **w, unsigned n);
+
+/* Worker > 0: copy its state for worker 0.  Worker 0: after SIGHUP, hand its settings over. */
+void tk_workers_publish(struct tk_tunnel *t);
+void tk_workers_reload(struct tk_tunnel *t);
+/* Wakes the worker: it applies new settings, or stops. 0 or -errno. */
+int tk_workers_poke(const struct tk_tunnel *t);
+/* A worker woke: 1 to stop, else 0 (settings applied); worker 0: the error that ended one. */
+int tk_workers_woken(struct tk_tunnel *t);
+
+#endif
