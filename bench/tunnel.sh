@@ -13,6 +13,9 @@
 #   wireguard-go    userspace WireGuard, configured with wg
 #   socat           socat TUN <-> UDP datagrams, no encryption
 #   tunkit-{udp,tcp}-{tun,tap}   tunkit tunnel, both transports, both modes
+#                   (UDP with its default workers: one per CPU)
+#   tunkit-udp-tun-w1   the same with one worker (--workers 1), to see what the
+#                   others add
 #
 #   A 198.51.100.1 ===veth=== 198.51.100.2 B     overlay 192.0.2.1 <-> 192.0.2.2
 #
@@ -77,7 +80,7 @@ for t in ip iperf3 jq ping ss ps timeout; do
 	command -v $t >/dev/null || { echo "bench: $t missing" >&2; exit 2; }
 done
 
-PATHS="veth vxlan vtun-udp vtun-tcp openvpn-gcm wireguard-go socat tunkit-udp-tun tunkit-udp-tap tunkit-tcp-tun tunkit-tcp-tap"
+PATHS="veth vxlan vtun-udp vtun-tcp openvpn-gcm wireguard-go socat tunkit-udp-tun tunkit-udp-tun-w1 tunkit-udp-tap tunkit-tcp-tun tunkit-tcp-tap"
 selected() { # PATH: on the --only list (a name there also selects NAME-*)
 	[ -z "$ONLY" ] && return 0
 	local w
@@ -323,9 +326,9 @@ tk_up() { # NS: the tunnel's control socket says the session is up
 	[ "$("$TK" -n "$1" -j show tk 2>/dev/null | jq '.[0].tunnel.session_up')" = true ]
 }
 tk_up_dev() { ip -n "$1" link show tk; }
-path_tunkit() { # TRANSPORT MODE
+path_tunkit() { # TRANSPORT MODE [OPTIONS]
 	[ -f "$WORK/tk.key" ] || "$TK" genkey "$WORK/tk.key" || return 1
-	local o=(--key "$WORK/tk.key" --dev tk --transport "$1" --mode "$2" --mtu "$MTU")
+	local o=(--key "$WORK/tk.key" --dev tk --transport "$1" --mode "$2" --mtu "$MTU" "${@:3}")
 	bg "$B" tunkitB "$TK" tunnel --listen $UB:5000 --addr $OB/24 "${o[@]}"
 	wait_for 50 tk_up_dev "$B" || return 1
 	bg "$A" tunkitA "$TK" tunnel --connect $UB:5000 --addr $OA/24 "${o[@]}"
@@ -333,6 +336,7 @@ path_tunkit() { # TRANSPORT MODE
 	PEER=$OB
 }
 path_tunkit-udp-tun() { path_tunkit udp tun; }
+path_tunkit-udp-tun-w1() { path_tunkit udp tun --workers 1; }
 path_tunkit-udp-tap() { path_tunkit udp tap; }
 path_tunkit-tcp-tun() { path_tunkit tcp tun; }
 path_tunkit-tcp-tap() { path_tunkit tcp tap; }
@@ -438,12 +442,12 @@ awk -v order="$PATHS" '
 	function peer(p) { return p != "veth" && p != "vxlan" && p !~ /^tunkit/ }
 	END {
 		n = split(order, P, " ")
-		printf "%-15s %7s %7s %7s %6s %7s %7s %6s\n", "path", "tcp1", "tcp4", "udp64", "loss", "rtt", "cpu/GB", "rss"
-		printf "%-15s %7s %7s %7s %6s %7s %7s %6s\n", "", "Gbit/s", "Gbit/s", "kpps", "%", "ms", "s", "MiB"
+		printf "%-17s %7s %7s %7s %6s %7s %7s %6s\n", "path", "tcp1", "tcp4", "udp64", "loss", "rtt", "cpu/GB", "rss"
+		printf "%-17s %7s %7s %7s %6s %7s %7s %6s\n", "", "Gbit/s", "Gbit/s", "kpps", "%", "ms", "s", "MiB"
 		for (i = 1; i <= n; i++) {
 			p = P[i]
 			if (!(p in has)) continue
-			printf "%-15s %7s %7s %7s %6s %7s %7s %6s\n", p, v(p, "tcp1_gbps", "%.2f"), v(p, "tcp4_gbps", "%.2f"),
+			printf "%-17s %7s %7s %7s %6s %7s %7s %6s\n", p, v(p, "tcp1_gbps", "%.2f"), v(p, "tcp4_gbps", "%.2f"),
 				v(p, "udp64_kpps", "%.0f"), v(p, "udp64_loss_pct", "%.1f"), v(p, "rtt_ms", "%.3f"),
 				v(p, "cpu_s_per_gb", "%.2f"), v(p, "rss_mib", "%.1f")
 		}
@@ -458,11 +462,11 @@ awk -v order="$PATHS" '
 			}
 		}
 		printf "\nratios         ---------- to raw veth ----------  ------------------- to the best peer -------------------\n"
-		printf "%-15s %7s %7s %7s %7s  %7s %7s %7s %7s %7s %7s\n", "path", "tcp1", "tcp4", "udp64", "rtt", "tcp1", "tcp4", "udp64", "rtt", "cpu/GB", "rss"
+		printf "%-17s %7s %7s %7s %7s  %7s %7s %7s %7s %7s %7s\n", "path", "tcp1", "tcp4", "udp64", "rtt", "tcp1", "tcp4", "udp64", "rtt", "cpu/GB", "rss"
 		for (i = 1; i <= n; i++) {
 			p = P[i]
 			if (!(p in has)) continue
-			printf "%-15s", p
+			printf "%-17s", p
 			for (j = 1; j <= 4; j++) {
 				k = K[j]
 				printf " %7s", (((p, k) in m) && m["veth", k] + 0 > 0) ? sprintf("%.2f", m[p, k] / m["veth", k]) : "-"
