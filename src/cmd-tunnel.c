@@ -99,7 +99,7 @@ static void dry_run(struct tk_ctx *ctx, const struct tk_tunnel_cfg *c, int mtu)
 	FILE *f = ctx->out;
 
 	fprintf(f, "ip tuntap add dev %s mode %s%s\n", dev, c->tap ? "tap" : "tun",
-		c->workers > 1 ? " multi_queue" : "");
+		c->nworkers > 1 ? " multi_queue" : "");
 	fprintf(f, "ip link set dev %s mtu %d%s%s up\n", dev, mtu, c->bridge ? " master " : "",
 		c->bridge ? c->bridge : "");
 	for (size_t i = 0; i < c->req.naddrs; i++) {
@@ -295,16 +295,16 @@ static int tunnel(struct tk_ctx *ctx, struct tk_tunnel_cfg *c, struct tk_tunnel 
 		return r;
 	fam = t->listen ? b.ss_family : t->peer.ss_family;
 	h.mtu = pick_mtu(c, t, fam);
-	c->workers = want_workers(c);
+	c->nworkers = want_workers(c);
 	if (c->dry_run) {
 		dry_run(ctx, c, h.mtu);
 		return 0;
 	}
-	t->shared_port = c->workers > 1 && t->listen;
+	t->shared_port = c->nworkers > 1 && t->listen;
 	r = open_underlay(ctx, t, &b, blen);
 	if (r)
 		return r;
-	n = tk_tunnel_dev_open(ctx, c, &h, fds, c->workers);
+	n = tk_tunnel_dev_open(ctx, c, &h, fds, c->nworkers);
 	if (n < 0)
 		return -n;
 	t->tun_fd = fds[0];

@@ -17,7 +17,8 @@ struct tk_tunnel_cfg {
 	enum tk_transport transport;
 	bool tap, persist, nat, dry_run, has_mtu, no_offload;
 	unsigned mtu, keepalive, rekey, rekey_packets;
-	unsigned workers; /* 0: one per CPU (UDP); TCP always has one */
+	unsigned workers; /* --workers; 0: auto, one per CPU (UDP); TCP always has one */
+	unsigned nworkers; /* what that came to on this machine */
 	unsigned ciphers; /* TK_CIPHER_* allowed; 0 all this host can do */
 	struct tk_dev_req req; /* addresses, peer address */
 	struct tk_cidr routes[TK_TUN_MAX_ROUTES];
@@ -49,7 +50,7 @@ struct tk_tunnel_host {
 
 /* Opens or creates the device (configured, up; multi-queue for more than one worker) and
  * attaches up to want queues into fds: returns how many (at least 1; fewer on a device
- * that is not multi-queue, with a warning), or an exit status as a negative number (-1,
+ * that is not multi-queue, with a warning when --workers asked for more), or an exit status as a negative number (-1,
  * -2) after printing. */
 int tk_tunnel_dev_open(struct tk_ctx *ctx, struct tk_tunnel_cfg *cfg, struct tk_tunnel_host *h,
 		       int *fds, unsigned want);

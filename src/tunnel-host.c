@@ -70,7 +70,7 @@ static int make(struct tk_ctx *ctx, struct tk_nl *nl, struct tk_tunnel_cfg *cfg,
 	 * loop is off the CPU, and each drop costs TCP inside a retransmit */
 	cfg->req.txqlen = 2000;
 	/* a queue per worker */
-	cfg->req.spec.multi_queue = cfg->workers > 1;
+	cfg->req.spec.multi_queue = cfg->nworkers > 1;
 	r = tk_dev_create(ctx, nl, &cfg->req, &names);
 	if (r)
 		return r;
@@ -145,7 +145,8 @@ int tk_tunnel_dev_open(struct tk_ctx *ctx, struct tk_tunnel_cfg *cfg, struct tk_
 	if (fd < 0)
 		return -tk_err(ctx, fd, h->dev);
 	fds[0] = fd;
-	if (want > 1 && !h->mq)
+	/* asked for by name, not by the default of one per CPU */
+	if (cfg->workers > 1 && !h->mq)
 		tk_warn(ctx, h->dev, "not a multi-queue device: one worker");
 	while (h->mq && n < want) {
 		fd = more_queue(&spec, h);

@@ -190,6 +190,12 @@ t_is $? 0 "existing plain device: one worker"
 t_match "$(cat "$KEY.err")" "tkp: not a multi-queue device: one worker" \
 	"existing plain device: a warning says so"
 kill -TERM "$PB"; wait "$PB"
+ip netns exec "$B" timeout 20 "$TUNKIT" tunnel --connect 198.51.100.1:5000 --key "$KEY" \
+	--dev tkp >/dev/null 2>"$KEY.err" &
+PB=$!; TN_PIDS="$TN_PIDS $PB"
+wait_for 5 tn_up "$B" tkp; t_is $? 0 "existing plain device, workers by default: up"
+kill -TERM "$PB"; wait "$PB"
+t_is "$(grep -c multi-queue "$KEY.err")" 0 "existing plain device, workers by default: no warning"
 tn_start PB "$B" tunnel --connect 198.51.100.1:5000 --key "$KEY" --dev tkm --workers 2
 wait_for 8 up "$B" tkm 2; t_is $? 0 "existing multi-queue device: two workers up"
 kill -TERM "$PB"; wait "$PB"
