@@ -396,6 +396,8 @@ static void reload(void *arg, struct tk_tunnel *t)
 		json_array_append_new(restart, json_string("mode"));
 	if (n.transport != c->transport)
 		json_array_append_new(restart, json_string("transport"));
+	if (n.workers != c->workers)
+		json_array_append_new(restart, json_string("workers"));
 	tk_tunnel_event(t, "config_reloaded", json_pack("{s:s,s:o}", "config", c->config,
 							 "needs_restart", restart));
 	tk_tunnel_cfg_free(&rl->file);

@@ -30,14 +30,15 @@ t_is "$(head -n 1 "$KEY.events" | jq -r '.event + " " + .dev')" "started tka" \
 t_is "$(jq -s '[.[] | select(.event == "session_up") | .worker // 0] | length > 0 and length == (unique | length)' "$KEY.events")" \
 	true "-j: a session_up event (one per worker)"
 
-# SIGHUP re-reads the file: keepalive takes effect, a new mtu is reported as needing a restart
+# SIGHUP re-reads the file: keepalive takes effect, a new mtu and worker
+# count are reported as needing a restart
 cp "$KEY.conf" "$KEY.conf.orig"
-printf 'keepalive = 1\nmtu = 1300\n' >>"$KEY.conf"
+printf 'keepalive = 1\nmtu = 1300\nworkers = 1\n' >>"$KEY.conf"
 ka=$(tn_state "$A" tka | jq .keepalives_tx)
 kill -HUP "$PA"
 wait_for 5 grep -q config_reloaded "$KEY.events"
-t_is "$(jq -c 'select(.event == "config_reloaded") | .needs_restart' "$KEY.events")" '["mtu"]' \
-	"SIGHUP: the config is read again; mtu needs a restart"
+t_is "$(jq -c 'select(.event == "config_reloaded") | .needs_restart' "$KEY.events")" \
+	'["mtu","workers"]' "SIGHUP: the config is read again; mtu and workers need a restart"
 t_is "$(jq -r .event "$KEY.events" | grep -c key_reloaded)" 1 "SIGHUP: ... and the key"
 sleep 2.5
 t_is "$(tn_state "$A" tka | jq --argjson k "$ka" '.keepalives_tx > $k')" true \
