@@ -142,11 +142,6 @@ static void queue_on(struct tk_tunnel *t, bool on)
 		epoll_ctl(t->ep_fd, EPOLL_CTL_ADD, t->tun_fd, &ev);
 }
 
-static json_t *cipher_json(unsigned c)
-{
-	return json_string(c == TK_CIPHER_AES256GCM ? "aes-256-gcm" : "chacha20-poly1305");
-}
-
 static void new_session(struct tk_tunnel *t)
 {
 	double now = tk_now();
@@ -161,7 +156,7 @@ static void new_session(struct tk_tunnel *t)
 	t->session_since = now;
 	queue_on(t, true);
 	tk_tunnel_event(t, "session_up", json_pack("{s:o,s:o}", "peer", tk_sockaddr_json(&t->peer),
-						   "cipher", cipher_json(t->sess.cur.cipher)));
+						   "cipher", tk_cipher_json(t->sess.cur.cipher)));
 }
 
 static void session_down(struct tk_tunnel *t, const char *why)

@@ -98,7 +98,7 @@ static json_t *ts_or_null(double v)
 	return v > 0 ? json_real(v) : json_null();
 }
 
-static json_t *cipher_json(unsigned c)
+json_t *tk_cipher_json(unsigned c)
 {
 	return c ? json_string(c == TK_CIPHER_AES256GCM ? "aes-256-gcm" : "chacha20-poly1305")
 		 : json_null();
@@ -152,7 +152,7 @@ static json_t *worker_json(unsigned i, const struct tk_snap *w)
 	return json_pack("{s:I,s:b,s:b,s:o,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "worker",
 			 (json_int_t)i, "queue", w->attached, "session_up", w->session_up, "peer",
 			 w->have_peer ? tk_sockaddr_json(&w->peer) : json_null(), "cipher",
-			 cipher_json(w->cipher), "sessions", (json_int_t)w->sessions, "tx_packets",
+			 tk_cipher_json(w->cipher), "sessions", (json_int_t)w->sessions, "tx_packets",
 			 (json_int_t)w->st.tx_packets, "tx_bytes", (json_int_t)w->st.tx_bytes,
 			 "rx_packets", (json_int_t)w->st.rx_packets, "rx_bytes",
 			 (json_int_t)w->st.rx_bytes, "tx_dropped", (json_int_t)w->st.tx_dropped,
@@ -199,7 +199,7 @@ json_t *tk_tunnel_state(const struct tk_tunnel *t)
 		t->session_up, "session_age",
 		t->session_up ? json_real(now - t->session_since) : json_null(), "last_handshake",
 		ts_or_null(t->last_handshake), "cipher",
-		cipher_json(t->sess.has_cur ? t->sess.cur.cipher : 0),
+		tk_cipher_json(t->sess.has_cur ? t->sess.cur.cipher : 0),
 		"sessions", (json_int_t)t->sess.sessions, "handshakes_tx",
 		(json_int_t)s->handshakes_tx, "handshakes_rx", (json_int_t)s->handshakes_rx,
 		"tx_packets", (json_int_t)s->tx_packets, "tx_bytes",

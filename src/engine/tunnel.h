@@ -138,6 +138,9 @@ int tk_loop_run(struct tk_tunnel *t);
  * are several); safe from any worker's thread. */
 void tk_tunnel_event(struct tk_tunnel *t, const char *type, json_t *more);
 
+/* A TK_CIPHER_* by name ("aes-256-gcm", "chacha20-poly1305"); 0 is null. */
+json_t *tk_cipher_json(unsigned c);
+
 /* The state as the control socket answers it (new object): worker 0's session, every
  * worker's counters summed, and each worker in "workers". */
 json_t *tk_tunnel_state(const struct tk_tunnel *t);
