@@ -146,8 +146,11 @@ int tk_workers_run(struct tk_tunnel **w, unsigned n)
 	sigaddset(&set, SIGHUP);
 	if (!r)
 		r = -pthread_sigmask(SIG_BLOCK, &set, NULL);
-	for (; !r && started < n; started++)
+	while (!r && started < n) {
 		r = -pthread_create(&g.tid[started], NULL, worker_main, w[started]);
+		if (!r)
+			started++; /* only a thread that exists is joined */
+	}
 	if (!r)
 		r = tk_loop_run(w[0]);
 	stop_all(&g, started);
