@@ -125,6 +125,18 @@ t_is "$(echo "$s" | jq '[.workers[].rx_packets] | add == $top' --argjson top "$(
 t_ok "2+2: 16 UDP flows each arrive in order" order
 t_ok "2+2: ping" ip netns exec "$B" ping -c 3 -i 0.2 -W 2 192.0.2.1
 
+# the listener comes back with one worker.  Each worker of the connecting side finds out
+# at its first unanswered traffic, as one worker does after a peer's restart: worker 0
+# makes a new session, worker 1's is refused, so its session and queue go and its flows
+# move to worker 0.  TCP rides the 2.5 s out on retransmits.
+kill -TERM "$PA"; wait "$PA"
+tn_start PA "$A" tunnel --listen 198.51.100.1:5000 --key "$KEY" --dev tka \
+	--addr 192.0.2.1/24 --workers 1
+t_ok "restart with fewer workers: 16 TCP flows arrive" flows 16 128
+wait_for 5 is "$B" tkb '.workers[1] | (.session_up or .queue) | not'
+t_is $? 0 "restart with fewer workers: the orphaned worker's session and queue went"
+t_is "$(tn_state "$B" tkb | jq '.workers[0] | .session_up and .queue and .sessions >= 2')" \
+	true "restart with fewer workers: worker 0 has a new session"
 unpair
 
 # SIGHUP: worker 0 reads the new key and hands it to the others; with a rekey every 2 s,
