@@ -114,19 +114,6 @@ static json_t *offload_json(const struct tk_tunnel *t, const struct tk_stats *s,
 			 (json_int_t)s->segmented, "coalesced", (json_int_t)coalesced);
 }
 
-/* Worker 0 as the others publish themselves, so one loop describes them all. */
-static void snap_self(const struct tk_tunnel *t, struct tk_snap *s)
-{
-	s->st = t->st;
-	s->session_up = t->session_up;
-	s->have_peer = t->have_peer;
-	s->attached = true;
-	s->peer = t->peer;
-	s->sessions = t->sess.sessions;
-	s->coalesced = t->gro_q ? t->gro_q->coalesced : 0;
-	s->cipher = t->sess.has_cur ? t->sess.cur.cipher : 0;
-}
-
 static void add_stats(struct tk_stats *a, const struct tk_stats *b)
 {
 	a->tx_packets += b->tx_packets;
@@ -166,7 +153,7 @@ static json_t *sum_workers(const struct tk_tunnel *t, struct tk_stats *sum, uint
 	struct tk_snap self;
 	json_t *arr;
 
-	snap_self(t, &self);
+	tk_workers_snap(t, &self);
 	*sum = self.st;
 	*coalesced = self.coalesced;
 	arr = json_array();

@@ -31,15 +31,8 @@ int tk_workers_poke(const struct tk_tunnel *t)
 	return write(t->wake_fd, &one, sizeof(one)) < 0 ? -errno : 0;
 }
 
-void tk_workers_publish(struct tk_tunnel *t)
+void tk_workers_snap(const struct tk_tunnel *t, struct tk_snap *s)
 {
-	struct tk_group *g = t->group;
-	struct tk_snap *s;
-
-	if (!g || !t->worker)
-		return;
-	s = &g->snap[t->worker];
-	pthread_mutex_lock(&g->lock);
 	s->st = t->st;
 	s->session_up = t->session_up;
 	s->have_peer = t->have_peer;
@@ -48,6 +41,16 @@ void tk_workers_publish(struct tk_tunnel *t)
 	s->sessions = t->sess.sessions;
 	s->coalesced = t->gro_q ? t->gro_q->coalesced : 0;
 	s->cipher = t->sess.has_cur ? t->sess.cur.cipher : 0;
+}
+
+void tk_workers_publish(struct tk_tunnel *t)
+{
+	struct tk_group *g = t->group;
+
+	if (!g || !t->worker)
+		return;
+	pthread_mutex_lock(&g->lock);
+	tk_workers_snap(t, &g->snap[t->worker]);
 	pthread_mutex_unlock(&g->lock);
 }
 

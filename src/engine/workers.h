@@ -56,6 +56,8 @@ unsigned tk_workers_auto(void);
  */
 int tk_workers_run(struct tk_tunnel **w, unsigned n);
 
+/* t's state as a snapshot (worker 0 reads its own this way, unlocked). */
+void tk_workers_snap(const struct tk_tunnel *t, struct tk_snap *s);
 /* Worker > 0: copy its state for worker 0.  Worker 0: after SIGHUP, hand its settings over. */
 void tk_workers_publish(struct tk_tunnel *t);
 void tk_workers_reload(struct tk_tunnel *t);
