@@ -156,6 +156,10 @@ int tk_tunnel_dev_open(struct tk_ctx *ctx, struct tk_tunnel_cfg *cfg, struct tk_
 		}
 		fds[n++] = fd;
 	}
+	/* a device made for this tunnel lives as long as its queues: killed with SIGKILL, the
+	 * tunnel takes it along, so a restart finds the name free and no stale address */
+	if (h->created && !cfg->persist)
+		tk_tun_set_persist(fds[0], false);
 	return (int)n;
 }
 
@@ -187,7 +191,11 @@ int tk_tunnel_routes(struct tk_ctx *ctx, const struct tk_tunnel_cfg *cfg,
 /* The nft script for --nat: mark what comes in from the device, masquerade it out. */
 void tk_tunnel_nat_script(char *buf, size_t size, const char *dev)
 {
+	/* declared and deleted first: a table left by a tunnel killed with SIGKILL is replaced,
+	 * not added to */
 	snprintf(buf, size,
+		 "table ip tunkit-%s\n"
+		 "delete table ip tunkit-%s\n"
 		 "table ip tunkit-%s {\n"
 		 "\tchain forward {\n"
 		 "\t\ttype filter hook forward priority 0; policy accept;\n"
@@ -198,7 +206,7 @@ void tk_tunnel_nat_script(char *buf, size_t size, const char *dev)
 		 "\t\tmeta mark 0x746b oifname != \"%s\" masquerade\n"
 		 "\t}\n"
 		 "}\n",
-		 dev, dev, dev);
+		 dev, dev, dev, dev, dev);
 }
 
 static int nft(const char *script)
