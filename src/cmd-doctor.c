@@ -245,6 +245,52 @@ static int read_int_file(const char *path)
 	return v;
 }
 
+/* A worker's partner that did not answer in this long is missing, not late: the initiator
+ * retries every 0.5 s, doubling to 5 s */
+#define PARTNER_SEC 5.0
+
+/*
+ * Workers without a session while others have one.  Worker 0's queue stays on the device,
+ * so the flows the kernel gives it are lost; another worker's queue leaves the device, so
+ * its flows go to the others, and a worker that never had a partner (the peer runs fewer
+ * workers) is worth a note once the partner had time to answer.
+ */
+static void check_workers(struct doctor *d, const struct tk_link *l, const json_t *t)
+{
+	json_int_t up = json_integer_value(json_object_get(t, "workers_up"));
+	double age = json_number_value(json_object_get(t, "session_age"));
+	bool connect = !strcmp(json_string_value(json_object_get(t, "role")), "connect");
+	const json_t *w;
+	size_t i;
+
+	if (!up)
+		return; /* no session at all: check_tunnel says why */
+	json_array_foreach(json_object_get(t, "workers"), i, w) {
+		if (json_is_true(json_object_get(w, "session_up")))
+			continue;
+		if (!i)
+			add(d, l->ifname, "tunnel-worker", "error",
+			    "it retries by itself; if it stays down, see its worker_down event and "
+			    "restart the tunnel",
+			    "worker 0 of the tunnel on %s has no session while %lld other%s: the "
+			    "flows the kernel hands to its queue are lost", l->ifname, (long long)up,
+			    up == 1 ? " has one" : "s have one");
+		else if (age < PARTNER_SEC)
+			continue; /* its handshake may still be on the way */
+		else if (!json_integer_value(json_object_get(w, "sessions")))
+			add(d, l->ifname, "tunnel-worker", "note",
+			    "give both sides the same --workers",
+			    "worker %zu of the tunnel on %s has no partner: the %s side runs fewer "
+			    "workers; the other workers carry its flows", i, l->ifname,
+			    connect ? "listening" : "connecting");
+		else
+			add(d, l->ifname, "tunnel-worker", "warning",
+			    "it retries by itself; see its worker_down event",
+			    "worker %zu of the tunnel on %s lost its session; the other workers carry "
+			    "its flows", i, l->ifname);
+	}
+}
+
 static void check_tunnel(struct doctor *d, const struct tk_link *l)
 {
 	const json_t *t = d->s->tunnels ? json_object_get(d->s->tunnels, l->ifname) : NULL;
@@ -259,7 +305,8 @@ static void check_tunnel(struct doctor *d, const struct tk_link *l)
 	auth = json_integer_value(json_object_get(t, "auth_failures"));
 	hs_tx = json_integer_value(json_object_get(t, "handshakes_tx"));
 	hs_rx = json_integer_value(json_object_get(t, "handshakes_rx"));
-	if (!json_is_true(json_object_get(t, "session_up"))) {
+	/* no worker with a session (some with one: check_workers) */
+	if (!json_integer_value(json_object_get(t, "workers_up"))) {
 		if (auth)
 			add(d, l->ifname, "tunnel-auth", "error",
 			    "give both sides the same key file (tunkit genkey; copy it, mode 0600) "
@@ -280,6 +327,7 @@ static void check_tunnel(struct doctor *d, const struct tk_link *l)
 			    hs_rx ? "answered handshakes that were never confirmed"
 				  : "no peer has connected");
 	}
+	check_workers(d, l, t);
 	if (peer && !strcmp(role, "connect"))
 		check_tunnel_mtu(d, l, t, peer);
 	if (!strcmp(role, "listen") && l->arptype != ARPHRD_ETHER &&

@@ -129,19 +129,25 @@ static char *fmt_holders(const json_t *o)
 	return join(o, "holders", holder_item);
 }
 
-/* "connect udp 198.51.100.1:5000 up": role, transport, peer, session */
+/* "connect udp 198.51.100.1:5000 up": role, transport, peer, session; "(1 of 2 workers up)"
+ * after it when some workers have no session */
 static char *fmt_tunnel(const json_t *o)
 {
 	const json_t *t = json_object_get(o, "tunnel");
+	size_t n = json_array_size(json_object_get(t, "workers"));
+	json_int_t up = json_integer_value(json_object_get(t, "workers_up"));
+	char part[48] = "";
 	const char *peer;
 	char *s;
 
 	if (!json_is_object(t))
 		return strdup("-");
+	if (n > 1 && (size_t)up < n)
+		snprintf(part, sizeof(part), " (%lld of %zu workers up)", (long long)up, n);
 	peer = json_string_value(json_object_get(t, "peer"));
-	if (asprintf(&s, "%s %s %s %s", json_string_value(json_object_get(t, "role")),
+	if (asprintf(&s, "%s %s %s %s%s", json_string_value(json_object_get(t, "role")),
 		     json_string_value(json_object_get(t, "transport")), peer ? peer : "-",
-		     json_is_true(json_object_get(t, "session_up")) ? "up" : "down") < 0)
+		     json_is_true(json_object_get(t, "session_up")) ? "up" : "down", part) < 0)
 		return NULL;
 	return s;
 }

@@ -148,15 +148,13 @@ static void new_session(struct tk_tunnel *t)
 
 	t->last_handshake = now;
 	if (t->session_up) {
-		tk_tunnel_event(t, "rekeyed", json_pack("{s:I}", "sessions",
-							(json_int_t)t->sess.sessions));
+		tk_workers_session(t, TK_SESSION_REKEYED, NULL);
 		return;
 	}
 	t->session_up = true;
 	t->session_since = now;
 	queue_on(t, true);
-	tk_tunnel_event(t, "session_up", json_pack("{s:o,s:o}", "peer", tk_sockaddr_json(&t->peer),
-						   "cipher", tk_cipher_json(t->sess.cur.cipher)));
+	tk_workers_session(t, TK_SESSION_UP, NULL);
 }
 
 static void session_down(struct tk_tunnel *t, const char *why)
@@ -165,7 +163,7 @@ static void session_down(struct tk_tunnel *t, const char *why)
 		return;
 	t->session_up = false;
 	queue_on(t, false);
-	tk_tunnel_event(t, "session_down", json_pack("{s:s}", "reason", why));
+	tk_workers_session(t, TK_SESSION_DOWN, why);
 }
 
 /* After authentication: roaming (the UDP listener follows the peer) and timers. */

@@ -75,11 +75,11 @@ void tk_tunnel_close(struct tk_tunnel *t)
 /* Workers report from their own threads: one event at a time reaches the callback. */
 static pthread_mutex_t event_lock = PTHREAD_MUTEX_INITIALIZER;
 
-void tk_tunnel_event(struct tk_tunnel *t, const char *type, json_t *more)
+static void emit(struct tk_tunnel *t, const char *type, json_t *more, bool worker)
 {
 	json_t *ev = json_pack("{s:s,s:f}", "event", type, "time", tk_now());
 
-	if (t->group)
+	if (worker && t->group)
 		json_object_set_new(ev, "worker", json_integer(t->worker));
 	if (more)
 		json_object_update(ev, more);
@@ -91,6 +91,16 @@ void tk_tunnel_event(struct tk_tunnel *t, const char *type, json_t *more)
 	pthread_mutex_lock(&event_lock);
 	t->event(t->event_arg, ev);
 	pthread_mutex_unlock(&event_lock);
+}
+
+void tk_tunnel_event(struct tk_tunnel *t, const char *type, json_t *more)
+{
+	emit(t, type, more, true);
+}
+
+void tk_tunnel_event_whole(struct tk_tunnel *t, const char *type, json_t *more)
+{
+	emit(t, type, more, false);
 }
 
 static json_t *ts_or_null(double v)
@@ -134,75 +144,90 @@ static void add_stats(struct tk_stats *a, const struct tk_stats *b)
 		a->last_tx_error = b->last_tx_error;
 }
 
-static json_t *worker_json(unsigned i, const struct tk_snap *w)
+static json_t *worker_json(unsigned i, const struct tk_worker_snap *w)
 {
-	return json_pack("{s:I,s:b,s:b,s:o,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "worker",
+	return json_pack("{s:I,s:b,s:b,s:o,s:o,s:I,s:o,s:I,s:I,s:I,s:I,s:I,s:I}", "worker",
 			 (json_int_t)i, "queue", w->attached, "session_up", w->session_up, "peer",
 			 w->have_peer ? tk_sockaddr_json(&w->peer) : json_null(), "cipher",
-			 tk_cipher_json(w->cipher), "sessions", (json_int_t)w->sessions, "tx_packets",
+			 tk_cipher_json(w->cipher), "sessions", (json_int_t)w->sessions,
+			 "last_handshake", ts_or_null(w->last_handshake), "tx_packets",
 			 (json_int_t)w->st.tx_packets, "tx_bytes", (json_int_t)w->st.tx_bytes,
 			 "rx_packets", (json_int_t)w->st.rx_packets, "rx_bytes",
 			 (json_int_t)w->st.rx_bytes, "tx_dropped", (json_int_t)w->st.tx_dropped,
 			 "wrong_worker", (json_int_t)w->st.wrong_worker);
 }
 
-/* The counters of every worker summed, and each worker's own in an array. */
-static json_t *sum_workers(const struct tk_tunnel *t, struct tk_stats *sum, uint64_t *coalesced)
+/* The worker that speaks for the tunnel's session: the first with one, else worker 0. */
+static const struct tk_worker_snap *speaker(const struct tk_worker_snap *w, unsigned n)
 {
-	struct tk_group *g = t->group;
-	struct tk_snap self;
-	json_t *arr;
-
-	tk_workers_snap(t, &self);
-	*sum = self.st;
-	*coalesced = self.coalesced;
-	arr = json_array();
-	json_array_append_new(arr, worker_json(0, &self));
-	if (!g)
-		return arr;
-	pthread_mutex_lock(&g->lock);
-	for (unsigned i = 1; i < g->n; i++) {
-		add_stats(sum, &g->snap[i].st);
-		*coalesced += g->snap[i].coalesced;
-		json_array_append_new(arr, worker_json(i, &g->snap[i]));
-	}
-	pthread_mutex_unlock(&g->lock);
-	return arr;
+	for (unsigned i = 0; i < n; i++)
+		if (w[i].session_up)
+			return &w[i];
+	return &w[0];
 }
 
-json_t *tk_tunnel_state(const struct tk_tunnel *t)
+json_t *tk_tunnel_state_of(const struct tk_tunnel *t, const struct tk_worker_snap *w,
+			   unsigned n, const struct tk_tunnel_whole *whole, double now)
 {
-	double now = tk_now();
-	struct tk_stats sum, *s = &sum;
-	uint64_t coalesced;
-	json_t *o, *workers = sum_workers(t, &sum, &coalesced);
+	const struct tk_worker_snap *sp = speaker(w, n);
+	struct tk_stats sum = { 0 }, *s = &sum;
+	uint64_t coalesced = 0, sessions = 0;
+	double last_hs = 0;
+	json_t *o, *arr = json_array();
 
+	for (unsigned i = 0; i < n; i++) {
+		add_stats(s, &w[i].st);
+		coalesced += w[i].coalesced;
+		sessions += w[i].sessions;
+		if (w[i].last_handshake > last_hs)
+			last_hs = w[i].last_handshake;
+		json_array_append_new(arr, worker_json(i, &w[i]));
+	}
 	o = json_pack(
-		"{s:s,s:s,s:o,s:b,s:o,s:o,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:I}",
-		"role",
-		t->listen ? "listen" : "connect", "transport",
+		"{s:s,s:s,s:o,s:b,s:I,s:o,s:o,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:I}",
+		"role", t->listen ? "listen" : "connect", "transport",
 		t->transport == TK_TR_UDP ? "udp" : "tcp", "peer",
-		t->have_peer ? tk_sockaddr_json(&t->peer) : json_null(), "session_up",
-		t->session_up, "session_age",
-		t->session_up ? json_real(now - t->session_since) : json_null(), "last_handshake",
-		ts_or_null(t->last_handshake), "cipher",
-		tk_cipher_json(t->sess.has_cur ? t->sess.cur.cipher : 0),
-		"sessions", (json_int_t)t->sess.sessions, "handshakes_tx",
-		(json_int_t)s->handshakes_tx, "handshakes_rx", (json_int_t)s->handshakes_rx,
-		"tx_packets", (json_int_t)s->tx_packets, "tx_bytes",
-		(json_int_t)s->tx_bytes, "rx_packets", (json_int_t)s->rx_packets, "rx_bytes",
-		(json_int_t)s->rx_bytes, "auth_failures", (json_int_t)s->auth_failures,
-		"replays_dropped", (json_int_t)s->replays, "keepalives_tx",
-		(json_int_t)s->keepalives_tx, "keepalives_rx", (json_int_t)s->keepalives_rx,
-		"oversize_dropped", (json_int_t)s->oversize, "tx_dropped",
-		(json_int_t)s->tx_dropped, "last_tx_error",
+		sp->have_peer ? tk_sockaddr_json(&sp->peer) : json_null(), "session_up", whole->up,
+		"workers_up", (json_int_t)whole->workers_up, "session_age",
+		whole->up ? json_real(now - whole->since) : json_null(), "last_handshake",
+		ts_or_null(last_hs), "cipher", tk_cipher_json(sp->session_up ? sp->cipher : 0),
+		"sessions", (json_int_t)sessions, "handshakes_tx", (json_int_t)s->handshakes_tx,
+		"handshakes_rx", (json_int_t)s->handshakes_rx, "tx_packets",
+		(json_int_t)s->tx_packets, "tx_bytes", (json_int_t)s->tx_bytes, "rx_packets",
+		(json_int_t)s->rx_packets, "rx_bytes", (json_int_t)s->rx_bytes, "auth_failures",
+		(json_int_t)s->auth_failures, "replays_dropped", (json_int_t)s->replays,
+		"keepalives_tx", (json_int_t)s->keepalives_tx, "keepalives_rx",
+		(json_int_t)s->keepalives_rx, "oversize_dropped", (json_int_t)s->oversize,
+		"tx_dropped", (json_int_t)s->tx_dropped, "last_tx_error",
 		s->last_tx_error ? json_string(strerror(s->last_tx_error)) : json_null(),
 		"wrong_worker", (json_int_t)s->wrong_worker);
-	if (o)
+	if (o) {
 		json_object_set_new(o, "offload", offload_json(t, s, coalesced));
-	if (o && workers)
-		json_object_set_new(o, "workers", workers);
-	else
-		json_decref(workers);
+		json_object_set_new(o, "workers", arr);
+	} else {
+		json_decref(arr);
+	}
 	return o;
+}
+
+json_t *tk_tunnel_state(struct tk_tunnel *t)
+{
+	struct tk_worker_snap w[TK_WORKERS_MAX];
+	struct tk_tunnel_whole whole = { t->session_up, t->session_up, t->session_since };
+	struct tk_group *g = t->group;
+	unsigned n = 1;
+
+	/* every worker's state as of now, not as of its last tick */
+	tk_workers_refresh(t);
+	tk_workers_snap(t, &w[0]);
+	if (g) {
+		pthread_mutex_lock(&g->lock);
+		n = g->n;
+		memcpy(w + 1, g->snap + 1, (n - 1) * sizeof(w[0]));
+		whole.up = g->since > 0;
+		whole.workers_up = (unsigned)__builtin_popcount(g->up);
+		whole.since = g->since;
+		pthread_mutex_unlock(&g->lock);
+	}
+	return tk_tunnel_state_of(t, w, n, &whole, tk_now());
 }

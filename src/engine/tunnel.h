@@ -137,13 +137,28 @@ int tk_loop_run(struct tk_tunnel *t);
 /* Emits {"event": type, "time": now, ...more} through t->event ("worker": N too when there
  * are several); safe from any worker's thread. */
 void tk_tunnel_event(struct tk_tunnel *t, const char *type, json_t *more);
+/* The same for an event of the tunnel as a whole: never with "worker". */
+void tk_tunnel_event_whole(struct tk_tunnel *t, const char *type, json_t *more);
 
 /* A TK_CIPHER_* by name ("aes-256-gcm", "chacha20-poly1305"); 0 is null. */
 json_t *tk_cipher_json(unsigned c);
 
-/* The state as the control socket answers it (new object): worker 0's session, every
- * worker's counters summed, and each worker in "workers". */
-json_t *tk_tunnel_state(const struct tk_tunnel *t);
+/* The tunnel's session as a whole: every queue on the device belongs to a worker with a
+ * session (up), since when (Unix time), and how many workers have one. */
+struct tk_tunnel_whole {
+	bool up;
+	unsigned workers_up;
+	double since;
+};
+struct tk_worker_snap;
+
+/* The state as the control socket answers it (new object), from fresh snapshots of every
+ * worker: the tunnel's session as a whole, every worker's counters summed, each worker in
+ * "workers".  Worker 0 only. */
+json_t *tk_tunnel_state(struct tk_tunnel *t);
+/* The same from the snapshots w[0..n) and the whole (pure: the unit tests' entry). */
+json_t *tk_tunnel_state_of(const struct tk_tunnel *t, const struct tk_worker_snap *w,
+			   unsigned n, const struct tk_tunnel_whole *whole, double now);
 
 /* Underlay transports.  bind is for --listen, peer for --connect. */
 int tk_udp_open(struct tk_tunnel *t, const struct sockaddr *bind, socklen_t blen);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Workers of one tunnel (workers.h): threads, waking them through an eventfd, and the little
- * they tell each other under the group's lock: snapshots, SIGHUP's settings, the end.
+ * they tell each other under the group's lock: snapshots on request, SIGHUP's settings, the
+ * tunnel's sessions as a whole, the end.
  */
 #include <errno.h>
 #include <sched.h>
@@ -9,8 +10,10 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "engine/sockaddr.h"
 #include "engine/workers.h"
 
 unsigned tk_workers_auto(void)
@@ -31,7 +34,7 @@ int tk_workers_poke(const struct tk_tunnel *t)
 	return write(t->wake_fd, &one, sizeof(one)) < 0 ? -errno : 0;
 }
 
-void tk_workers_snap(const struct tk_tunnel *t, struct tk_snap *s)
+void tk_workers_snap(const struct tk_tunnel *t, struct tk_worker_snap *s)
 {
 	s->st = t->st;
 	s->session_up = t->session_up;
@@ -41,6 +44,19 @@ void tk_workers_snap(const struct tk_tunnel *t, struct tk_snap *s)
 	s->sessions = t->sess.sessions;
 	s->coalesced = t->gro_q ? t->gro_q->coalesced : 0;
 	s->cipher = t->sess.has_cur ? t->sess.cur.cipher : 0;
+	s->last_handshake = t->last_handshake;
+}
+
+/* Under the lock: t's snapshot, answering the request worker 0 made last. */
+static void publish_locked(struct tk_tunnel *t)
+{
+	struct tk_group *g = t->group;
+
+	tk_workers_snap(t, &g->snap[t->worker]);
+	if (g->snap_gen[t->worker] != g->snap_req) {
+		g->snap_gen[t->worker] = g->snap_req;
+		pthread_cond_broadcast(&g->published);
+	}
 }
 
 void tk_workers_publish(struct tk_tunnel *t)
@@ -50,7 +66,40 @@ void tk_workers_publish(struct tk_tunnel *t)
 	if (!g || !t->worker)
 		return;
 	pthread_mutex_lock(&g->lock);
-	tk_workers_snap(t, &g->snap[t->worker]);
+	publish_locked(t);
+	pthread_mutex_unlock(&g->lock);
+}
+
+static bool all_answered(const struct tk_group *g)
+{
+	for (unsigned i = 1; i < g->n; i++)
+		if (g->snap_gen[i] != g->snap_req && !g->ended[i])
+			return false;
+	return true;
+}
+
+void tk_workers_refresh(struct tk_tunnel *t)
+{
+	struct tk_group *g = t->group;
+	struct timespec until;
+
+	if (!g)
+		return;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += 200000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&g->lock);
+	g->snap_req++;
+	pthread_mutex_unlock(&g->lock);
+	for (unsigned i = 1; i < g->n; i++)
+		tk_workers_poke(g->w[i]);
+	pthread_mutex_lock(&g->lock);
+	while (!all_answered(g))
+		if (pthread_cond_timedwait(&g->published, &g->lock, &until) == ETIMEDOUT)
+			break;
 	pthread_mutex_unlock(&g->lock);
 }
 
@@ -81,18 +130,90 @@ int tk_workers_woken(struct tk_tunnel *t)
 		return 0;
 	pthread_mutex_lock(&g->lock);
 	if (!t->worker) {
-		r = g->err ? g->err : -EIO;
+		r = g->err; /* a worker ended; else the tunnel's state changed */
 	} else if (g->stop) {
 		r = 1;
-	} else if (t->seen_gen != g->gen) {
-		t->seen_gen = g->gen;
-		tk_peer_set_key(&t->sess, g->psk);
-		t->keepalive = g->keepalive;
-		t->sess.rekey_after_ns = g->rekey_after_ns;
-		t->sess.rekey_after_msgs = g->rekey_after_msgs;
+	} else {
+		if (t->seen_gen != g->gen) {
+			t->seen_gen = g->gen;
+			tk_peer_set_key(&t->sess, g->psk);
+			t->keepalive = g->keepalive;
+			t->sess.rekey_after_ns = g->rekey_after_ns;
+			t->sess.rekey_after_msgs = g->rekey_after_msgs;
+		}
+		if (g->snap_gen[t->worker] != g->snap_req)
+			publish_locked(t);
 	}
 	pthread_mutex_unlock(&g->lock);
 	return r;
+}
+
+/* Every queue on the device belongs to a worker with a session: every flow is carried. */
+static bool whole_up(const struct tk_group *g)
+{
+	return g->up && !(g->attached & ~g->up);
+}
+
+static json_t *peer_json(const struct tk_tunnel *t)
+{
+	return json_pack("{s:o,s:o}", "peer", tk_sockaddr_json(&t->peer), "cipher",
+			 tk_cipher_json(t->sess.has_cur ? t->sess.cur.cipher : 0));
+}
+
+/* One worker: its session is the tunnel's. */
+static void session_one(struct tk_tunnel *t, enum tk_session_change c, const char *why)
+{
+	if (c == TK_SESSION_UP)
+		tk_tunnel_event(t, "session_up", peer_json(t));
+	else if (c == TK_SESSION_REKEYED)
+		tk_tunnel_event(t, "rekeyed",
+				json_pack("{s:I}", "sessions", (json_int_t)t->sess.sessions));
+	else
+		tk_tunnel_event(t, "session_down", json_pack("{s:s}", "reason", why));
+}
+
+void tk_workers_session(struct tk_tunnel *t, enum tk_session_change c, const char *why)
+{
+	struct tk_group *g = t->group;
+	uint32_t bit = 1u << t->worker;
+	bool was;
+
+	if (!g) {
+		session_one(t, c, why);
+		return;
+	}
+	/* under the lock, so every worker sees the tunnel's changes in one order */
+	pthread_mutex_lock(&g->lock);
+	was = whole_up(g);
+	if (c != TK_SESSION_DOWN)
+		g->sessions++;
+	if (c == TK_SESSION_UP) {
+		g->up |= bit;
+		tk_tunnel_event(t, "worker_up", peer_json(t));
+	} else if (c == TK_SESSION_REKEYED) {
+		tk_tunnel_event(t, "rekeyed", json_pack("{s:I}", "sessions", (json_int_t)g->sessions));
+	} else {
+		g->up &= ~bit;
+		tk_tunnel_event(t, "worker_down", json_pack("{s:s}", "reason", why));
+	}
+	/* the queue came and went with the session (loop.c) */
+	if (t->detached)
+		g->attached &= ~bit;
+	else
+		g->attached |= bit;
+	if (!was && whole_up(g)) {
+		json_t *ev = peer_json(t);
+
+		g->since = tk_now();
+		json_object_set_new(ev, "workers_up", json_integer(__builtin_popcount(g->up)));
+		tk_tunnel_event_whole(t, "session_up", ev);
+	} else if (was && !whole_up(g)) {
+		g->since = 0;
+		tk_tunnel_event_whole(t, "session_down",
+				      json_pack("{s:s,s:i}", "reason", why ? why : "worker",
+						"workers_up", __builtin_popcount(g->up)));
+	}
+	pthread_mutex_unlock(&g->lock);
 }
 
 static void *worker_main(void *arg)
@@ -101,8 +222,10 @@ static void *worker_main(void *arg)
 	struct tk_group *g = t->group;
 	int r = tk_loop_run(t);
 
-	tk_workers_publish(t);
 	pthread_mutex_lock(&g->lock);
+	publish_locked(t);
+	g->ended[t->worker] = true;
+	pthread_cond_broadcast(&g->published);
 	/* ending without being told to: the tunnel ends with it */
 	if (!g->stop && !g->err)
 		g->err = r ? r : -EIO;
@@ -134,6 +257,8 @@ int tk_workers_run(struct tk_tunnel **w, unsigned n)
 	if (n > TK_WORKERS_MAX)
 		return -EINVAL;
 	pthread_mutex_init(&g.lock, NULL);
+	pthread_cond_init(&g.published, NULL);
+	g.attached = 1; /* worker 0's queue; the others join with their sessions */
 	for (unsigned i = 0; i < n; i++) {
 		g.w[i] = w[i];
 		w[i]->group = &g;
@@ -163,6 +288,7 @@ int tk_workers_run(struct tk_tunnel **w, unsigned n)
 		w[i]->wake_fd = -1;
 		w[i]->group = NULL;
 	}
+	pthread_cond_destroy(&g.published);
 	pthread_mutex_destroy(&g.lock);
 	return r;
 }

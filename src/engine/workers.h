@@ -23,16 +23,18 @@
 #define TK_WORKERS_MAX 16 /* the lanes a session index can name */
 
 /* What worker 0 reads of the others (the control socket's answer). */
-struct tk_snap {
+struct tk_worker_snap {
 	struct tk_stats st;
 	bool session_up, have_peer, attached;
 	struct sockaddr_storage peer;
 	uint64_t sessions, coalesced;
-	unsigned cipher; /* 0 without a session */
+	unsigned cipher;       /* 0 without a session */
+	double last_handshake; /* Unix time, 0 never */
 };
 
 struct tk_group {
-	pthread_mutex_t lock; /* the snapshots and the settings below */
+	pthread_mutex_t lock; /* everything below */
+	pthread_cond_t published; /* a worker answered a snapshot request, or ended */
 	struct tk_tunnel *w[TK_WORKERS_MAX];
 	unsigned n;
 	pthread_t tid[TK_WORKERS_MAX];
@@ -43,7 +45,15 @@ struct tk_group {
 	uint8_t psk[TK_KEY_LEN];
 	unsigned keepalive;
 	uint64_t rekey_after_ns, rekey_after_msgs;
-	struct tk_snap snap[TK_WORKERS_MAX];
+	/* snapshots: worker 0 raises snap_req, each worker answers with its snap and snap_gen */
+	struct tk_worker_snap snap[TK_WORKERS_MAX];
+	unsigned snap_req, snap_gen[TK_WORKERS_MAX];
+	bool ended[TK_WORKERS_MAX];
+	/* the tunnel as a whole: which workers have a session and a queue on the device, since
+	 * when every queue on the device has a session (0: not now), sessions made by all */
+	uint32_t up, attached;
+	double since;
+	uint64_t sessions;
 };
 
 /* The workers the CPUs this process may run on allow (1 to TK_WORKERS_MAX). */
@@ -57,13 +67,30 @@ unsigned tk_workers_auto(void);
 int tk_workers_run(struct tk_tunnel **w, unsigned n);
 
 /* t's state as a snapshot (worker 0 reads its own this way, unlocked). */
-void tk_workers_snap(const struct tk_tunnel *t, struct tk_snap *s);
+void tk_workers_snap(const struct tk_tunnel *t, struct tk_worker_snap *s);
 /* Worker > 0: copy its state for worker 0.  Worker 0: after SIGHUP, hand its settings over. */
 void tk_workers_publish(struct tk_tunnel *t);
 void tk_workers_reload(struct tk_tunnel *t);
-/* Wakes the worker: it applies new settings, or stops. 0 or -errno. */
+/* Worker 0, before it reads the snapshots: asks every worker for a fresh one and waits for
+ * their answers (200 ms at most; a worker that does not answer in time leaves its last). */
+void tk_workers_refresh(struct tk_tunnel *t);
+/* Wakes the worker: it applies new settings, answers a snapshot request, or stops.
+ * 0 or -errno. */
 int tk_workers_poke(const struct tk_tunnel *t);
-/* A worker woke: 1 to stop, else 0 (settings applied); worker 0: the error that ended one. */
+/* A worker woke: 1 to stop, else 0 (settings applied); worker 0: the error that ended one,
+ * else 0. */
 int tk_workers_woken(struct tk_tunnel *t);
+
+/*
+ * The tunnel as a whole, after worker t's session came up, was replaced by a new one, or
+ * went down (why: the reason), its queue already on or off the device: updates the group's
+ * masks and session count and reports the change.  With one worker that is "session_up" / "session_down" (and "rekeyed" for a new session on a
+ * session that was up); with several, each worker's own change is "worker_up" /
+ * "worker_down" / "rekeyed" with its number, and "session_up" / "session_down" say when
+ * the tunnel as a whole starts and stops carrying every flow: every queue on the device
+ * belongs to a worker with a session.
+ */
+enum tk_session_change { TK_SESSION_UP, TK_SESSION_REKEYED, TK_SESSION_DOWN };
+void tk_workers_session(struct tk_tunnel *t, enum tk_session_change c, const char *why);
 
 #endif

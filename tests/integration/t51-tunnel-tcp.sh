@@ -10,10 +10,8 @@
 . "$TOP_SRCDIR/tests/integration/tunnel-lib.sh"
 tn_setup
 
-# a device left by a SIGKILLed tunnel stays (it is persistent): remove it too
 stop() {
 	kill -TERM "$PA" "$PB"; wait "$PA" "$PB"
-	ip -n "$A" link del tka 2>/dev/null; ip -n "$B" link del tkb 2>/dev/null
 }
 
 tn_start PA "$A" tunnel -t tcp --listen 198.51.100.1:5000 --key "$KEY" --dev tka \
@@ -45,7 +43,9 @@ t_is "$(tn_state "$A" tka | jq -r '.peer + " " + (.session_up | tostring)')" "$p
 t_ok "tcp: ping still crosses" ip netns exec "$B" ping -c 2 -i 0.2 -W 2 192.0.2.1
 # the connecting side killed and restarted: its new connection takes over
 kill -KILL "$PB"; wait "$PB" 2>/dev/null
-tn_start PB "$B" tunnel -t tcp --connect 198.51.100.1:5000 --key "$KEY" --dev tkb
+t_status 1 "tcp: the killed connector's device went with it" ip -n "$B" link show tkb
+tn_start PB "$B" tunnel -t tcp --connect 198.51.100.1:5000 --key "$KEY" --dev tkb \
+	--addr 192.0.2.2/24
 wait_for 5 ip netns exec "$B" ping -c 1 -W 1 192.0.2.1
 t_is $? 0 "tcp: connector SIGKILLed and restarted: traffic resumes within 5 s"
 stop

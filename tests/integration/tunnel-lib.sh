@@ -11,6 +11,8 @@
 #   tn_state NS DEV          the control socket's JSON of DEV's tunnel
 #   tn_up NS DEV             true when that tunnel's session is up
 #   tn_transfer SRVNS ADDR CLINS   5 MiB from CLINS to ADDR:7000 in SRVNS; checksums equal
+#   tn_steer NS DEV QUEUE    every packet the kernel sends into DEV (an existing multi-queue
+#                            tun, before a tunnel attaches) goes to queue QUEUE
 TN_PIDS=
 A=tka-$$
 B=tkb-$$
@@ -101,4 +103,32 @@ s.sendall(open(sys.argv[2], "rb").read()); s.close()' "$addr" /tmp/tk-data.$$
 	got=$(cat /tmp/tk-data.$$.sum)
 	rm -f /tmp/tk-data.$$.sum
 	[ -n "$want" ] && [ "$got" = "$want" ]
+}
+
+# A steering program (TUNSETSTEERINGEBPF) that answers QUEUE for every packet, so a test
+# decides which worker carries the traffic instead of the kernel's flow hash.  It attaches
+# a queue of its own for the ioctl and leaves: the program stays with the device, and the
+# tunnel that attaches next sets the device's flags as it wants them.  With worker 0's
+# queue always first on the device, queue 1 is worker 1's while it has a session.
+tn_steer() {
+	ip netns exec "$1" /usr/bin/python3 - "$2" "$3" <<'PY'
+import ctypes, fcntl, os, platform, struct, sys
+name, queue = sys.argv[1], int(sys.argv[2])
+libc = ctypes.CDLL(None, use_errno=True)
+nr_bpf = {"x86_64": 321, "aarch64": 280}[platform.machine()]
+def insn(code, dst=0, src=0, off=0, imm=0):
+    return struct.pack("<BBhi", code, (src << 4) | dst, off, imm)
+code = insn(0xb7, 0, 0, 0, queue) + insn(0x95)  # r0 = queue; exit
+prog = ctypes.create_string_buffer(code, len(code))
+lic = ctypes.create_string_buffer(b"GPL")
+attr = ctypes.create_string_buffer(struct.pack("<IIQQIIQI", 1, len(code) // 8,
+    ctypes.addressof(prog), ctypes.addressof(lic), 0, 0, 0, 0), 128)
+pfd = libc.syscall(nr_bpf, 5, attr, 128)  # BPF_PROG_LOAD, a socket filter
+if pfd < 0:
+    sys.exit("bpf: " + os.strerror(ctypes.get_errno()))
+fd = os.open("/dev/net/tun", os.O_RDWR)
+# TUNSETIFF: tun, no packet information, multi-queue; then TUNSETSTEERINGEBPF
+fcntl.ioctl(fd, 0x400454ca, struct.pack("16sH", name.encode(), 0x0001 | 0x1000 | 0x0100))
+fcntl.ioctl(fd, 0x800454e0, struct.pack("i", pfd))
+PY
 }

@@ -15,6 +15,7 @@ Suite *suite_offload(void);
 Suite *suite_opt(void);
 Suite *suite_out(void);
 Suite *suite_peer(void);
+Suite *suite_state(void);
 Suite *suite_stats(void);
 Suite *suite_reply(void);
 Suite *suite_words(void);
