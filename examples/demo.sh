@@ -17,7 +17,8 @@ import fcntl, os, struct, time
 fd = os.open(\"/dev/net/tun\", os.O_RDWR)
 fcntl.ioctl(fd, 0x400454ca, struct.pack(\"16sH\", b\"tun0\", 0x1001))
 time.sleep(30)" & holder=$!
-sleep 0.5
+# the holder is behind tun0 once the device has a carrier
+i=0; until ip link show tun0 | grep -q LOWER_UP || [ $i -ge 300 ]; do sleep 0.1; i=$((i + 1)); done
 say $TUNKIT show
 say $TUNKIT show -d tun0
 say $TUNKIT -j show tap0

@@ -21,7 +21,7 @@ cleanup() {
 	for p in $PIDS; do kill -TERM "$p" 2>/dev/null || true; done
 	wait 2>/dev/null || true
 	for n in $SA $SB $HA $HB; do ip netns del "$n" 2>/dev/null || true; done
-	rm -f "$KEY"
+	rm -f "$KEY" "$KEY.dump"
 }
 trap cleanup EXIT
 
@@ -52,19 +52,21 @@ ip netns exec "$SB" "$TUNKIT" tunnel --mode tap --bridge br0 --dev tap0 \
 	--connect 198.51.100.1:5000 --key "$KEY" --keepalive 10 --mtu 1400 &
 PIDS="$PIDS $!"
 
-# wait for the session (the control socket says when)
-for i in $(seq 50); do
-	ip netns exec "$SB" "$TUNKIT" -j show tap0 2>/dev/null |
-		grep -q '"session_up": *true' && break
+# wait for the session (the control socket says when), 30 s at most
+end=$((SECONDS + 30))
+until ip netns exec "$SB" "$TUNKIT" -j show tap0 2>/dev/null | grep -q '"session_up": *true' ||
+	[ $SECONDS -ge $end ]; do
 	sleep 0.1
 done
 echo "site A's devices, with the tunnel behind tap0:"
 ip netns exec "$SA" "$TUNKIT" show
 echo
 echo "host A pings host B; site A's tap sees the ARP request go out and B's answer come in:"
-ip netns exec "$SA" "$TUNKIT" dump -c 2 tap0 arp 2>/dev/null &
+ip netns exec "$SA" "$TUNKIT" dump -c 2 tap0 arp 2>"$KEY.dump" &
 DUMP=$!
-sleep 0.5
+# dump says on standard error when it listens
+end=$((SECONDS + 30))
+until grep -q listening "$KEY.dump" || [ $SECONDS -ge $end ]; do sleep 0.1; done
 ip netns exec "$HA" ping -c 3 -i 0.2 -W 2 192.0.2.20
 wait "$DUMP" || true
 echo

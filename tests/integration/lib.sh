@@ -92,15 +92,16 @@ t_done() {
 	[ $T_FAIL = 0 ]
 }
 
-# wait_for SECS CMD...: polls CMD every 0.05 s until it succeeds or time is up
+# wait_for SECS CMD...: polls CMD every 0.05 s until it succeeds or SECS of wall-clock time
+# have passed (however long each try takes); the last try starts before the deadline
 wait_for() {
-	secs=$1; shift
-	i=0
-	while [ $i -lt $((secs * 20)) ]; do
+	local end=$((${EPOCHREALTIME/./} + $1 * 1000000))
+	shift
+	while :; do
 		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.05; i=$((i + 1))
+		[ "${EPOCHREALTIME/./}" -lt $end ] || return 1
+		sleep 0.05
 	done
-	return 1
 }
 
 # hold_tun NAME [tun|tap] [FLAGS]: starts a process that attaches to NAME as

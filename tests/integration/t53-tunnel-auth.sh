@@ -12,6 +12,11 @@
 tn_setup
 
 rx_of() { ip -n "$1" -j -s link show "$2" | jq '.[0].stats64.rx.packets'; }
+# count NS DEV JQ: a number from the state of DEV's tunnel; reached NS DEV JQ N: at least N,
+# so the tunnel has read everything sent to it (the frames it refused, by any reason: BAD)
+BAD='.auth_failures + .replays_dropped + .wrong_worker + .oversize_dropped'
+count() { tn_state "$1" "$2" | jq "$3"; }
+reached() { [ "$(count "$1" "$2" "$3")" -ge "$4" ]; }
 
 # a key file others can read: refused, nothing made
 cp "$KEY" "$KEY.open"; chmod 644 "$KEY.open"
@@ -33,7 +38,7 @@ for n in "$A" "$B"; do ip netns exec "$n" sysctl -qw net.ipv6.conf.default.disab
 tn_start PA "$A" tunnel --listen 198.51.100.1:5000 --key "$KEY" --dev tka --addr 192.0.2.1/24
 tn_start PB "$B" tunnel --connect 198.51.100.1:5000 --key "$KEY.other" --dev tkb \
 	--addr 192.0.2.2/24
-wait_for 5 test -S "/run/tunkit/$B/tkb.sock"
+wait_for 30 test -S "/run/tunkit/$B/tkb.sock"
 t_status 1 "wrong key: ping fails" ip netns exec "$B" ping -c 3 -i 0.3 -W 1 192.0.2.1
 t_is "$(tn_state "$B" tkb | jq .session_up)" false "wrong key: no session"
 t_is "$(tn_state "$A" tka | jq '.auth_failures > 0')" true "wrong key: counted as auth failures"
@@ -42,6 +47,7 @@ kill -TERM "$PB"; wait "$PB"
 
 # random datagrams: no answer, nothing delivered
 before=$(rx_of "$A" tka)
+bad0=$(count "$A" tka "$BAD")
 answers=$(ip netns exec "$B" /usr/bin/python3 -c '
 import os, socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(1.0)
@@ -52,18 +58,21 @@ try:
     while True: s.recv(2000); n += 1
 except OSError: pass
 print(n)')
+wait_for 30 reached "$A" tka "$BAD" $((bad0 + 300))
 t_is "$answers" 0 "random datagrams: 0 answers"
 t_is "$(rx_of "$A" tka)" "$before" "random datagrams: 0 reach the device"
-t_is "$(tn_state "$A" tka | jq '.auth_failures >= 300')" true "random datagrams: all counted"
+t_is "$(( $(count "$A" tka "$BAD") - bad0 ))" 300 "random datagrams: all counted"
 
 # replay: capture the real peer's datagrams, send them again from elsewhere
 ip netns exec "$A" tcpdump -i va -U -w "$KEY.pcap" udp dst port 5000 2>/dev/null &
 TD=$!; TN_PIDS="$TN_PIDS $TD"
-wait_for 5 test -s "$KEY.pcap"
+wait_for 30 test -s "$KEY.pcap"
 tn_start PB "$B" tunnel --connect 198.51.100.1:5000 --key "$KEY" --dev tkb --addr 192.0.2.2/24
-wait_for 5 tn_up "$B" tkb
+wait_for 30 tn_up "$B" tkb
 t_ok "replay: the real peer pings" ip netns exec "$B" ping -c 5 -i 0.2 -W 2 192.0.2.1
-sleep 0.3
+# the capture holds the handshake and data frames before it ends (GSO may glue frames into
+# one captured datagram, so not one line per ping)
+wait_for 30 sh -c "[ \$(tcpdump -r $KEY.pcap 2>/dev/null | wc -l) -ge 3 ]"
 kill -INT "$TD"; wait "$TD"
 before=$(rx_of "$A" tka)
 st0=$(tn_state "$A" tka)
@@ -89,7 +98,9 @@ print(n)
 PY
 replay() { ip netns exec "$B" /usr/bin/python3 "$KEY.py" "$KEY.pcap" "$@"; }
 sent=$(replay)
-sleep 0.5
+# each one is a replay or an initiation answered again
+wait_for 30 reached "$A" tka '.replays_dropped + .handshakes_rx' \
+	$(($(echo "$st0" | jq '.replays_dropped + .handshakes_rx') + sent))
 st=$(tn_state "$A" tka)
 t_is "$([ "$sent" -ge 3 ] && echo yes)" yes "replay: replayed $sent captured datagrams (at least 3)"
 t_is "$(rx_of "$A" tka)" "$before" "replay: 0 delivered"
@@ -107,7 +118,8 @@ t_ok "replay: the real peer still pings" ip netns exec "$B" ping -c 2 -i 0.2 -W 
 before=$(rx_of "$A" tka)
 st0=$(tn_state "$A" tka)
 sent=$(replay flip)
-sleep 0.5
+wait_for 30 reached "$A" tka "$BAD" $(($(echo "$st0" | jq "$BAD") + sent))
+t_is $? 0 "bit-flipped: every one refused and counted"
 st=$(tn_state "$A" tka)
 t_is "$(rx_of "$A" tka)" "$before" "bit-flipped: 0 delivered"
 t_is "$(jq -n --argjson a "$st0" --argjson b "$st" \
@@ -117,8 +129,9 @@ t_is "$(jq -n --argjson a "$st0" --argjson b "$st" \
 # reflected: A's own frames sent back to B do not open (keys are per direction)
 rxb=$(rx_of "$B" tkb)
 stb=$(tn_state "$B" tkb)
-replay reflect >/dev/null
-sleep 0.5
+sent=$(replay reflect)
+wait_for 30 reached "$B" tkb "$BAD" $(($(echo "$stb" | jq "$BAD") + sent))
+t_is $? 0 "reflected: every one refused and counted"
 t_is "$(rx_of "$B" tkb)" "$rxb" "reflected: 0 delivered"
 t_is "$(tn_state "$B" tkb | jq --argjson a "$stb" '.sessions == $a.sessions')" true \
 	"reflected: no session changed"
@@ -128,11 +141,15 @@ restart_and_replay() { # VAR side ARGS...
 	var=$1 side=$2; shift 2
 	kill -TERM "${!var}"; wait "${!var}"
 	tn_start "$var" "$@"
-	wait_for 6 ip netns exec "$B" ping -c 1 -W 1 192.0.2.1
+	wait_for 30 ip netns exec "$B" ping -c 1 -W 1 192.0.2.1
 	t_is $? 0 "restart: the $side restarted, traffic resumes"
 	before=$(rx_of "$A" tka)
-	replay >/dev/null
-	sleep 0.5
+	local n0 sent
+	# every one refused, or (the captured initiation) answered with a session never confirmed
+	n0=$(count "$A" tka "$BAD + .handshakes_rx")
+	sent=$(replay)
+	wait_for 30 reached "$A" tka "$BAD + .handshakes_rx" $((n0 + sent))
+	t_is $? 0 "replay after the $side restarted: every one refused or answered, and counted"
 	t_is "$(rx_of "$A" tka)" "$before" "replay after the $side restarted: 0 delivered"
 }
 restart_and_replay PA listener "$A" tunnel --listen 198.51.100.1:5000 --key "$KEY" --dev tka \

@@ -17,7 +17,7 @@ t_match "$(t_stdout)" "3 received" "gateway: the client reaches the far host thr
 
 t_is "$(ip netns exec "$A" cat /proc/sys/net/ipv4/ip_forward)" 0 "nat: forwarding off before"
 tn_start PA "$A" tunnel --listen 5000 --key "$KEY" --dev tka --addr 192.0.2.1/24 --nat
-wait_for 5 test -S "/run/tunkit/$A/tka.sock"
+wait_for 30 test -S "/run/tunkit/$A/tka.sock"
 t_ok "nat: table tunkit-tka while running" ip netns exec "$A" nft list table ip tunkit-tka
 t_is "$(ip netns exec "$A" cat /proc/sys/net/ipv4/ip_forward)" 1 "nat: forwarding on"
 kill -TERM "$PA"; wait "$PA"; t_is $? 0 "nat: SIGTERM exit 0"

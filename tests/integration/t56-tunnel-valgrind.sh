@@ -23,7 +23,7 @@ for tr in udp tcp; do
 	wait_for 20 ip netns exec "$B" ping -c 1 -W 1 192.0.2.1
 	t_ok "valgrind $tr: ping across" ip netns exec "$B" ping -c 5 -i 0.2 -W 2 192.0.2.1
 	kill -HUP "$PA"
-	wait_for 5 grep -q key_reloaded "$KEY.a"
+	wait_for 30 grep -q key_reloaded "$KEY.a"
 	kill -TERM "$PA" "$PB"
 	wait "$PA"; t_is $? 0 "valgrind $tr: listener clean (exit 0)"
 	wait "$PB"; t_is $? 0 "valgrind $tr: connector clean (exit 0)"

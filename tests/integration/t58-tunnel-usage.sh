@@ -42,7 +42,7 @@ t_is "$(link_snapshot)" "$snap" "nothing changed"
 ip tuntap add dev tp1 mode tap
 "$TUNKIT" tunnel --listen 5001 -m tap --dev tp1 --bridge br0 --key "$KEY" 2>/dev/null &
 pid=$!
-wait_for 5 sh -c "ip -j link show tp1 | jq -en 'input | .[0].master == \"br0\"'"
+wait_for 30 sh -c "ip -j link show tp1 | jq -en 'input | .[0].master == \"br0\"'"
 t_is $? 0 "existing tap: joined br0"
 kill -TERM $pid; wait $pid; t_is $? 0 "existing tap: SIGTERM exit 0"
 t_is "$(ip -j link show tp1 | jq -r '.[0].master // "none"')" none "existing tap: left br0, kept"

@@ -48,11 +48,11 @@ while time.time() < end:
 PY
 ip netns exec "$B" timeout 70 /usr/bin/python3 "$KEY.relay" 0.03 0.1 0.02 60 &
 RP=$!; TN_PIDS="$TN_PIDS $RP"
-wait_for 5 sh -c "ip netns exec $B ss -Hlun 'sport = :6000' | grep -q 6000"
+wait_for 30 sh -c "ip netns exec $B ss -Hlun 'sport = :6000' | grep -q 6000"
 tn_start PA "$A" tunnel --listen 198.51.100.1:5000 --key "$KEY" --dev tka --addr 192.0.2.1/24
 tn_start PB "$B" tunnel --connect 127.0.0.1:6000 --key "$KEY" --dev tkb --addr 192.0.2.2/24 \
 	--mtu 1400
-wait_for 10 tn_up "$B" tkb; t_is $? 0 "bad path: session up through the relay"
+wait_for 30 tn_up "$B" tkb; t_is $? 0 "bad path: session up through the relay"
 ip netns exec "$B" ping -q -c 100 -i 0.02 -W 2 192.0.2.1 >"$T_OUT" 2>&1
 loss=$(sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p' "$T_OUT")
 t_is "$(awk -v l="$loss" 'BEGIN { print (l < 30) }')" 1 "bad path: pings get through ($loss% lost)"
@@ -60,7 +60,6 @@ t_ok "bad path: 5 MiB TCP transfer, checksum equal" tn_transfer "$A" 192.0.2.1 "
 st=$(tn_state "$A" tka)
 t_is "$(echo "$st" | jq .auth_failures)" 0 "bad path: nothing failed authentication"
 kill -TERM "$PB"; wait "$PB"
-sleep 0.3
 kill -TERM "$RP"; wait "$RP" 2>/dev/null
 t_is "$(tn_state "$A" tka | jq '.replays_dropped > 0')" true \
 	"bad path: duplicates dropped as replays"
@@ -70,32 +69,36 @@ t_is "$(echo "$st" | jq '.rx_packets > 100')" true "bad path: reordered frames w
 # solicitations would cross the tunnel too)
 ip netns exec "$B" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
 tn_start PB "$B" tunnel --connect 198.51.100.1:5000 --key "$KEY" --dev tkb --addr 192.0.2.2/24
-wait_for 10 tn_up "$B" tkb && wait_for 10 tn_up "$A" tka
+wait_for 30 tn_up "$B" tkb && wait_for 30 tn_up "$A" tka
 t_is $? 0 "random flood: session up"
 ip netns exec "$B" ping -c 1 -W 3 192.0.2.1 >/dev/null # the path warm, as in service
 rss() { awk '/^VmRSS/ { print $2 }' "/proc/$PA/status"; }
 rss0=$(rss)
 rx0=$(ip -n "$A" -j -s link show tka | jq '.[0].stats64.rx.packets')
 tx0=$(tn_state "$B" tkb | jq .tx_packets)
-ip netns exec "$A" nstat -n
+BAD='.auth_failures + .replays_dropped + .wrong_worker + .oversize_dropped'
+bad0=$(tn_state "$A" tka | jq "$BAD")
+# what the kernel dropped before the tunnel could read it, from now on
+ip netns exec "$A" nstat -n >/dev/null
+kdrops() { ip netns exec "$A" nstat -az UdpRcvbufErrors UdpInErrors | awk '/^Udp/ { n += $2 } END { print n + 0 }'; }
 ip netns exec "$B" ping -q -c 30 -i 0.1 -W 2 192.0.2.1 >"$T_OUT" 2>&1 &
 PP=$!
-answers=$(ip netns exec "$B" /usr/bin/python3 -c '
+read -r sent answers < <(ip netns exec "$B" /usr/bin/python3 -c '
 import os, random, socket, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.setblocking(False)
-r = random.Random(3)
+r = random.Random(3); sent = 0
 for i in range(10000):
     if i % 50 == 49: time.sleep(0.01)  # about 5,000 a second, as long as the ping runs
     n = r.randrange(1, 1400)
     b = bytearray(os.urandom(n))
     if n >= 32 and i % 2: b[0] = r.randrange(1, 4); b[1:4] = b"\0\0\0"  # past the parser
-    try: s.sendto(bytes(b), ("198.51.100.1", 5000))
+    try: s.sendto(bytes(b), ("198.51.100.1", 5000)); sent += 1
     except BlockingIOError: pass
 s.setblocking(True); s.settimeout(1.0); n = 0
 try:
     while True: s.recv(2000); n += 1
 except OSError: pass
-print(n)')
+print(sent, n)')
 wait "$PP"
 t_match "$(cat "$T_OUT")" "30 received, 0% packet loss" "random flood: the ping is undisturbed" ||
 	{ tn_state "$B" tkb; tn_state "$A" tka; ip -n "$B" -s link show tkb; ip -n "$A" -s link show tka; } |
@@ -106,6 +109,10 @@ t_is "$answers" 0 "random flood: 0 answers"
 t_is "$(( $(ip -n "$A" -j -s link show tka | jq '.[0].stats64.rx.packets') - rx0 ))" \
 	"$(( $(tn_state "$B" tkb | jq .tx_packets) - tx0 ))" \
 	"random flood: only what the peer's tunnel sent reached the device"
-t_is "$(tn_state "$A" tka | jq '.auth_failures >= 9000')" true "random flood: counted"
+# every datagram sent is refused and counted by the tunnel, or was dropped by the kernel
+# before the tunnel could read it (a busy machine); the tunnel reads them all in time
+flood_counted() { [ $(( $(tn_state "$A" tka | jq "$BAD") - bad0 + $(kdrops) )) = "$sent" ]; }
+wait_for 30 flood_counted
+t_is $? 0 "random flood: all $sent counted ($(( $(tn_state "$A" tka | jq "$BAD") - bad0 )) by the tunnel, $(kdrops) by the kernel)"
 t_is "$(( $(rss) - rss0 < 1024 ))" 1 "random flood: memory flat ($rss0 -> $(rss) KiB)"
 t_done

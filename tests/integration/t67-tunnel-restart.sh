@@ -38,7 +38,7 @@ restart_case() { # transport mode listener-workers connector-workers
 	kill -KILL "$PB"
 	wait "$PB" 2>/dev/null
 	# the device was made for the tunnel: it goes with the process, address and route too
-	wait_for 10 sh -c "! ip -n $B link show $dev"
+	wait_for 30 sh -c "! ip -n $B link show $dev"
 	t_is $? 0 "$what: SIGKILL takes the connector's device along"
 	tn_start PB "$B" tunnel -t "$tr" --connect 198.51.100.1:7000 --mode "$mode" \
 		--addr 192.0.2.2/24 --key "$KEY" --workers "$cw"
@@ -67,7 +67,7 @@ ping_within 20 "$B" 192.0.2.1 >/dev/null
 t_is $? 0 "listener restart: traffic before the kill"
 kill -KILL "$PA"
 wait "$PA" 2>/dev/null
-wait_for 10 sh -c "! ip -n $A link show tktun0"
+wait_for 30 sh -c "! ip -n $A link show tktun0"
 tn_start PA "$A" tunnel --listen 198.51.100.1:7000 --addr 192.0.2.1/24 --key "$KEY"
 ping_within 20 "$B" 192.0.2.1 >/dev/null
 t_is $? 0 "listener restart: the connector finds the new listener"
@@ -77,12 +77,12 @@ wait "$PA" "$PB"
 # --nat after SIGKILL: the next run replaces the table it left
 if command -v nft >/dev/null; then
 	tn_start PA "$A" tunnel --listen 7000 --addr 192.0.2.1/24 --key "$KEY" --nat
-	wait_for 10 test -S "/run/tunkit/$A/tktun0.sock"
+	wait_for 30 test -S "/run/tunkit/$A/tktun0.sock"
 	kill -KILL "$PA"
 	wait "$PA" 2>/dev/null
 	t_ok "nat: SIGKILL leaves the table" ip netns exec "$A" nft list table ip tunkit-tktun0
 	tn_start PA "$A" tunnel --listen 7000 --addr 192.0.2.1/24 --key "$KEY" --nat
-	wait_for 10 tn_state "$A" tktun0
+	wait_for 30 tn_state "$A" tktun0
 	t_is "$(ip netns exec "$A" nft list table ip tunkit-tktun0 | grep -c masquerade)" 1 \
 		"nat: the next run replaces it (one masquerade rule)"
 	kill -TERM "$PA"

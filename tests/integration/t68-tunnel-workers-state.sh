@@ -6,6 +6,7 @@
 # session_up and workers_up say what carries the flows, show/stats/doctor and the events
 # agree.  Then worker 0's path is blocked (nft) while worker 1's is not: the tunnel is no
 # longer up as a whole, and doctor says which worker.  Then a peer with fewer workers.
+# Last, 16 TCP flows steered by source port: 8 through each worker.
 #
 #   A: tka 192.0.2.1 --listen (2 workers)     B: tkb 192.0.2.2 --connect (2 workers)
 #      va 198.51.100.1 =========veth========= vb 198.51.100.2
@@ -30,7 +31,7 @@ tn_start PA "$A" tunnel --listen 198.51.100.1:5000 --key "$KEY" --dev tka --work
 	--rekey-packets 50
 tn_start PB "$B" -j tunnel --connect 198.51.100.1:5000 --key "$KEY" --dev tkb --workers 2 \
 	--rekey-packets 50 --keepalive 1 >"$KEY.ev"
-wait_for 10 is "$B" tkb '.workers_up == 2' && wait_for 10 is "$A" tka '.workers_up == 2'
+wait_for 30 is "$B" tkb '.workers_up == 2' && wait_for 30 is "$A" tka '.workers_up == 2'
 t_is $? 0 "2+2: both workers of both sides have a session"
 
 ip netns exec "$B" ping -q -c 200 -i 0.01 -W 2 192.0.2.1 >"$T_OUT" 2>&1
@@ -73,7 +74,7 @@ table inet t68 {
 	chain input { type filter hook input priority 0; udp sport $p0 drop; }
 }
 NFT
-wait_for 15 is "$B" tkb '.workers[0].session_up | not'
+wait_for 30 is "$B" tkb '.workers[0].session_up | not'
 t_is $? 0 "worker 0 blocked: its session goes down (keepalive unanswered)"
 sb=$(tn_state "$B" tkb)
 t_is "$(echo "$sb" | jq -c '[.session_up, .workers_up, .session_age, .workers[1].session_up]')" \
@@ -86,22 +87,70 @@ t_is "$(t_stdout | jq -r '.[] | "\(.check):\(.severity)"' | xargs)" "tunnel-work
 	"doctor: worker 0 has no session while another has"
 t_match "$(t_stdout | jq -r '.[0].problem')" "^worker 0 of the tunnel on tkb has no session" \
 	"doctor: ... and names the worker"
-wait_for 5 grep -q '"session_down"' "$KEY.ev"
+wait_for 30 grep -q '"session_down"' "$KEY.ev"
 t_is "$(jq -s -c '[.[] | select(.event == "session_down" or .event == "worker_down") | [.event, .worker, .workers_up]]' "$KEY.ev")" \
 	'[["worker_down",0,null],["session_down",null,1]]' "events: worker_down for 0, then session_down"
 ip netns exec "$A" nft delete table inet t68
-wait_for 15 is "$B" tkb '.session_up and .workers_up == 2'
+wait_for 30 is "$B" tkb '.session_up and .workers_up == 2'
 t_is $? 0 "worker 0 unblocked: up as a whole again"
 kill -TERM "$PA" "$PB"; wait "$PA" "$PB"
 
 # a listener with one worker: the connector's worker 1 has no partner
 tn_start PA "$A" tunnel --listen 198.51.100.1:5000 --key "$KEY" --dev tka --workers 1
 tn_start PB "$B" tunnel --connect 198.51.100.1:5000 --key "$KEY" --dev tkb --workers 2
-wait_for 10 is "$B" tkb '.session_up and .workers_up == 1 and .session_age >= 5'
+wait_for 30 is "$B" tkb '.session_up and .workers_up == 1 and .session_age >= 5'
 t_is $? 0 "1+2: up as a whole with one worker"
 t_ok "1+2: doctor is not an error" ip netns exec "$B" "$TUNKIT" -j doctor tkb
 t_is "$(t_stdout | jq -r '.[] | "\(.check):\(.severity)"' | xargs)" "tunnel-worker:note" \
 	"1+2: doctor notes worker 1 has no partner"
 t_match "$(t_stdout | jq -r '.[0].problem')" "worker 1 .* no partner: the listening side runs fewer workers" \
 	"1+2: ... and why"
+kill -TERM "$PA" "$PB"; wait "$PA" "$PB"
+
+# 16 TCP flows from fixed source ports, steered by port: the 8 even ones through worker 0,
+# the 8 odd ones through worker 1 (A's answers all go from port 7003: worker 1)
+tn_steer "$B" tkb sport
+tn_steer "$A" tka sport
+tn_start PA "$A" tunnel --listen 198.51.100.1:5000 --key "$KEY" --dev tka --workers 2
+tn_start PB "$B" tunnel --connect 198.51.100.1:5000 --key "$KEY" --dev tkb --workers 2
+wait_for 30 is "$B" tkb '.workers_up == 2' && wait_for 30 is "$A" tka '.workers_up == 2'
+t_is $? 0 "by port: 2+2 up"
+out=$(mktemp)
+ip netns exec "$A" timeout 60 /usr/bin/python3 -c '
+import hashlib, socket, threading
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("192.0.2.1", 7003)); s.listen(16); got = []
+def rd(c):
+    h = hashlib.sha256()
+    while True:
+        b = c.recv(1 << 16)
+        if not b: break
+        h.update(b)
+    got.append(h.hexdigest())
+ts = []
+for i in range(16):
+    c, _ = s.accept(); t = threading.Thread(target=rd, args=(c,)); t.start(); ts.append(t)
+for t in ts: t.join()
+print(" ".join(sorted(got)))' >"$out" &
+spid=$!
+wait_for 30 sh -c "ip netns exec $A ss -Hltn 'sport = :7003' | grep -q LISTEN"
+want=$(ip netns exec "$B" timeout 60 /usr/bin/python3 -c '
+import hashlib, random, socket, threading
+sums = []
+def wr(i):
+    b = random.Random(i).randbytes(256 * 1024)
+    c = socket.create_connection(("192.0.2.1", 7003), timeout=30,
+                                 source_address=("192.0.2.2", 40000 + i))
+    c.sendall(b); c.close(); sums.append(hashlib.sha256(b).hexdigest())
+ts = [threading.Thread(target=wr, args=(i,)) for i in range(16)]
+for t in ts: t.start()
+for t in ts: t.join()
+print(" ".join(sorted(sums)))')
+wait $spid
+t_is "$(cat "$out")" "$want" "by port: 16 flows arrive with their sha256"
+rm -f "$out"
+t_is "$(tn_state "$A" tka | jq -c '[.workers[] | .rx_packets > 1000]')" "[true,true]" \
+	"by port: each worker carried its 8 flows (more than 1,000 packets each)"
+t_is "$(tn_state "$B" tkb | jq '.tx_packets == ([.workers[].tx_packets] | add)')" true \
+	"by port: the sum at the top"
 t_done

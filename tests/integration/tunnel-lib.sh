@@ -12,7 +12,9 @@
 #   tn_up NS DEV             true when that tunnel's session is up
 #   tn_transfer SRVNS ADDR CLINS   5 MiB from CLINS to ADDR:7000 in SRVNS; checksums equal
 #   tn_steer NS DEV QUEUE    every packet the kernel sends into DEV (an existing multi-queue
-#                            tun, before a tunnel attaches) goes to queue QUEUE
+#                            tun, before a tunnel attaches) goes to queue QUEUE; with
+#                            QUEUE "sport", IPv4 TCP/UDP of an even source port to queue 0,
+#                            odd to queue 1
 TN_PIDS=
 A=tka-$$
 B=tkb-$$
@@ -93,7 +95,7 @@ while True:
     h.update(b)
 print(h.hexdigest())' "$addr" >/tmp/tk-data.$$.sum &
 	spid=$!
-	wait_for 5 sh -c "ip netns exec $srv ss -Hltn 'sport = :7000' | grep -q LISTEN"
+	wait_for 30 sh -c "ip netns exec $srv ss -Hltn 'sport = :7000' | grep -q LISTEN"
 	ip netns exec "$cli" timeout 30 /usr/bin/python3 -c '
 import socket, sys
 a = sys.argv[1]
@@ -113,12 +115,16 @@ s.sendall(open(sys.argv[2], "rb").read()); s.close()' "$addr" /tmp/tk-data.$$
 tn_steer() {
 	ip netns exec "$1" /usr/bin/python3 - "$2" "$3" <<'PY'
 import ctypes, fcntl, os, platform, struct, sys
-name, queue = sys.argv[1], int(sys.argv[2])
+name, queue = sys.argv[1], sys.argv[2]
 libc = ctypes.CDLL(None, use_errno=True)
 nr_bpf = {"x86_64": 321, "aarch64": 280}[platform.machine()]
 def insn(code, dst=0, src=0, off=0, imm=0):
     return struct.pack("<BBhi", code, (src << 4) | dst, off, imm)
-code = insn(0xb7, 0, 0, 0, queue) + insn(0x95)  # r0 = queue; exit
+if queue == "sport":  # r6 = ctx; r0 = 16 bits at 20 (after a 20-byte IPv4 header); r0 &= 1
+    code = insn(0xbf, 6, 1) + insn(0x28, 0, 0, 0, 20) + insn(0x57, 0, 0, 0, 1)
+else:  # r0 = queue
+    code = insn(0xb7, 0, 0, 0, int(queue))
+code += insn(0x95)  # exit
 prog = ctypes.create_string_buffer(code, len(code))
 lic = ctypes.create_string_buffer(b"GPL")
 attr = ctypes.create_string_buffer(struct.pack("<IIQQIIQI", 1, len(code) // 8,
