@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -218,6 +219,7 @@ void tk_tunnel_nat_script(char *buf, size_t size, const char *dev)
 static int nft(const char *script, char *why, size_t size)
 {
 	int efd = memfd_create("tunkit-nft", 0), st;
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
 	char cmd[64];
 	ssize_t n;
 	FILE *p;
@@ -232,8 +234,12 @@ static int nft(const char *script, char *why, size_t size)
 		close(efd);
 		return st;
 	}
+	/* an nft that is missing or quits early closes the pipe: EPIPE, not death by SIGPIPE
+	 * before anything is undone */
+	sigaction(SIGPIPE, &ign, &old);
 	fputs(script, p);
 	st = pclose(p);
+	sigaction(SIGPIPE, &old, NULL);
 	n = pread(efd, why, size - 1, 0);
 	why[n > 0 ? n : 0] = '\0';
 	why[strcspn(why, "\n")] = '\0';
