@@ -73,6 +73,7 @@ jcase 2 stats "stats: unknown option" stats --frob
 jcase 1 stats "stats: missing device" stats nosuch
 jcase 2 tunnel "tunnel: neither --listen nor --connect" tunnel
 jcase 1 tunnel "tunnel: missing key file" tunnel --listen 5999 --key /nonexistent-tk/key
+jcase 1 tunnel "tunnel: missing config file" tunnel --config /nonexistent-tk/conf
 run=nonft jcase 1 tunnel "tunnel --nat without nft" tunnel --listen 5999 --key "$d/key" \
 	--dev tkn0 --nat
 t_match "$(t_stderr)" '"message":"tunkit: tunnel: nft: could not add table \\"tunkit-tkn0\\" \(sh: .*nft: not found\)"' \
