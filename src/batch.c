@@ -49,35 +49,58 @@ static int run_captured(struct tk_ctx *ctx, struct tk_argv *a, json_t **result)
 	return st;
 }
 
+/* A line that does not split: a usage error of batch; with want, its object too. */
+static int bad_line(struct tk_ctx *ctx, const char *why, unsigned lineno, json_t **want)
+{
+	struct tk_ctx c = *ctx;
+	int st;
+
+	c.cmd = "batch";
+	c.keep_error = want != NULL;
+	c.last_error = NULL;
+	st = lineno ? tk_usage(&c, "line %u: %s", lineno, why) : tk_usage(&c, "%s", why);
+	if (want)
+		*want = c.last_error ? c.last_error : json_object();
+	return st;
+}
+
+/* With -j: {"line", "cmd", "status", "result"|"error"} on stdout; consumes res. */
+static void record(struct tk_ctx *ctx, const char *line, unsigned lineno, int st, json_t *res)
+{
+	json_t *rec = json_pack("{s:I,s:s,s:i}", "line", (json_int_t)lineno, "cmd", line,
+				"status", st);
+
+	json_object_set_new(rec, st ? "error" : "result", res ? res : json_null());
+	tk_out_stream_rec(ctx, rec);
+	json_decref(rec);
+}
+
 int tk_batch_line(struct tk_ctx *ctx, const char *line, unsigned lineno)
 {
 	struct tk_argv a;
 	const char *why = tk_words_split(line, 0, &a);
-	json_t *rec, *res = NULL;
+	bool rec = ctx->json && lineno;
+	json_t *res = NULL;
 	int st;
 
 	if (why) {
-		const char *saved = ctx->cmd;
-
-		ctx->cmd = "batch";
-		st = lineno ? tk_usage(ctx, "line %u: %s", lineno, why) : tk_usage(ctx, "%s", why);
-		ctx->cmd = saved;
+		/* with -j such a line has its record too: every line that ran or failed has one */
+		st = bad_line(ctx, why, lineno, rec ? &res : NULL);
+		if (rec)
+			record(ctx, line, lineno, st, res);
 		return st;
 	}
 	if (!a.n) {
 		tk_argv_free(&a);
 		return 0;
 	}
-	if (!ctx->json || !lineno) {
+	if (!rec) {
 		st = tk_cmd_run(ctx, a.n, a.v);
 		tk_argv_free(&a);
 		return st;
 	}
 	st = run_captured(ctx, &a, &res);
-	rec = json_pack("{s:I,s:s,s:i}", "line", (json_int_t)lineno, "cmd", line, "status", st);
-	json_object_set_new(rec, st ? "error" : "result", res ? res : json_null());
-	tk_out_stream_rec(ctx, rec);
-	json_decref(rec);
+	record(ctx, line, lineno, st, res);
 	tk_argv_free(&a);
 	return st;
 }

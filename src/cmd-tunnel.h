@@ -29,7 +29,8 @@ struct tk_tunnel_cfg {
 
 extern const struct tk_opt tk_tunnel_opts[];
 
-/* The tk_opt_parse callback of `tunnel`: 0 or 2 after a usage message. */
+/* The tk_opt_parse callback of `tunnel`: 0, 2 after a usage message, 1 when --config
+ * cannot be read. */
 int tk_tunnel_opt(struct tk_ctx *ctx, void *st, int idx, const char *arg);
 /* Reads --config FILE (key = value lines, same names as the options) into cfg;
  * command-line options given after --config win.  0, or the exit status. */

@@ -58,6 +58,10 @@ int tk_cmd_run(struct tk_ctx *ctx, int argc, char **argv)
 	}
 	ctx->cmd = c->name;
 	r = c->run(ctx, argc, argv);
+	/* a write error is the command's failure, named after it (main() checks again for
+	 * what it prints itself) */
+	if (!r && (fflush(ctx->out) || ferror(ctx->out)))
+		r = tk_fail(ctx, "stdout", "write error");
 	ctx->cmd = saved;
 	return r;
 }

@@ -244,9 +244,7 @@ int tk_dump_attach(struct tk_ctx *ctx, const struct tk_dump *d)
 		return r;
 	}
 	reply_cfg(a);
-	if (!ctx->quiet)
-		fprintf(stderr, "%s: dump: attached to %s, link-type %s, snapshot length %u\n",
-		        ctx->prog, d->dev, a->tap ? "EN10MB" : "RAW", d->snaplen);
+	tk_dump_ready(ctx, d, a->tap ? DLT_EN10MB : DLT_RAW, true);
 	tk_sig_catch();
 	loop(a);
 	tk_sig_release();

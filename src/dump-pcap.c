@@ -276,7 +276,7 @@ int tk_dump_pcap_live(struct tk_ctx *ctx, const struct tk_dump *d)
 	}
 	if (!r) {
 		tk_sig_catch(); /* before "listening": a signal after it is caught */
-		tk_dump_listening(ctx, d, pcap_datalink(h[0]));
+		tk_dump_ready(ctx, d, pcap_datalink(h[0]), false);
 		if (capture(c, h, dirs, nh))
 			tk_warn(ctx, d->dev, "capture ended (device gone?)");
 		tk_sig_release();

@@ -91,10 +91,29 @@ int tk_dump_show(struct tk_ctx *ctx, const struct tk_dump *d, const struct timev
 	return ferror(ctx->out) ? -EIO : 0;
 }
 
+/*
+ * A note on stderr (readiness, the summary): the text line, or with -j only the object
+ * {"KEY": o}.  Notes stay under -j, as objects, rather than going: a script waits for
+ * "listening" before it sends, as with tcpdump, and reads the summary's counts.  Consumes o.
+ */
+static void note(struct tk_ctx *ctx, const char *key, json_t *o, const char *line)
+{
+	json_t *j = json_object();
+	char *s;
+
+	json_object_set_new(j, key, o); /* takes o, also when it fails */
+	s = ctx->json && j ? json_dumps(j, JSON_COMPACT) : NULL;
+	if (!ctx->quiet)
+		fprintf(stderr, "%s\n", s ? s : line);
+	free(s);
+	json_decref(j);
+}
+
 void tk_dump_summary(struct tk_ctx *ctx, const char *obj, const char *what, uint64_t seen,
 		     int64_t drop, int64_t ifdrop)
 {
-	char msg[160];
+	char msg[160], line[256];
+	json_t *o;
 
 	if (drop >= 0)
 		snprintf(msg, sizeof(msg), "%llu packets captured, %lld dropped by the kernel, "
@@ -102,19 +121,11 @@ void tk_dump_summary(struct tk_ctx *ctx, const char *obj, const char *what, uint
 			 (long long)ifdrop);
 	else
 		snprintf(msg, sizeof(msg), "%llu packets %s", (unsigned long long)seen, what);
-	if (!ctx->quiet)
-		fprintf(stderr, "%s: dump: %s: %s\n", ctx->prog, obj, msg);
-	if (ctx->json && !ctx->quiet) {
-		json_t *j = json_pack("{s:{s:s,s:I,s:o,s:o}}", "summary", "object", obj, "packets",
-				      (json_int_t)seen, "dropped", drop >= 0 ? json_integer(drop) :
-				      json_null(), "if_dropped", drop >= 0 ? json_integer(ifdrop) :
-				      json_null());
-		char *s = json_dumps(j, JSON_COMPACT);
-
-		fprintf(stderr, "%s\n", s ? s : "");
-		free(s);
-		json_decref(j);
-	}
+	snprintf(line, sizeof(line), "%s: dump: %s: %s", ctx->prog, obj, msg);
+	o = json_pack("{s:s,s:I,s:o,s:o}", "object", obj, "packets", (json_int_t)seen, "dropped",
+		      drop >= 0 ? json_integer(drop) : json_null(), "if_dropped",
+		      drop >= 0 ? json_integer(ifdrop) : json_null());
+	note(ctx, "summary", o, line);
 }
 
 int tk_dump_pcap_error(struct tk_ctx *ctx, const char *dev, pcap_t *h, int r)
@@ -155,12 +166,19 @@ int tk_dump_flush(struct tk_ctx *ctx, pcap_dumper_t *dumper)
 	return fflush(ctx->out) || ferror(ctx->out) ? -EIO : 0;
 }
 
-void tk_dump_listening(struct tk_ctx *ctx, const struct tk_dump *d, int dlt)
+void tk_dump_ready(struct tk_ctx *ctx, const struct tk_dump *d, int dlt, bool attached)
 {
+	const char *lt = pcap_datalink_val_to_name(dlt);
+	char line[256];
+
 	/* as tcpdump does: a script may wait for this line before it sends */
-	if (!ctx->quiet)
-		fprintf(stderr, "%s: dump: listening on %s, link-type %s, snapshot length %u\n",
-			ctx->prog, d->dev, pcap_datalink_val_to_name(dlt), d->snaplen);
+	snprintf(line, sizeof(line), "%s: dump: %s %s, link-type %s, snapshot length %u",
+		 ctx->prog, attached ? "attached to" : "listening on", d->dev, lt ? lt : "unknown",
+		 d->snaplen);
+	note(ctx, attached ? "attached" : "listening",
+	     json_pack("{s:s,s:s?,s:I}", "object", d->dev, "link_type", lt, "snaplen",
+		       (json_int_t)d->snaplen),
+	     line);
 }
 
 struct live {
@@ -348,7 +366,7 @@ int tk_dump_live(struct tk_ctx *ctx, const struct tk_dump *d)
 	pcap_close(h); /* its socket would get a copy of every packet too */
 	if (!r) {
 		tk_sig_catch(); /* before "listening": a signal after it is caught */
-		tk_dump_listening(ctx, d, dlt);
+		tk_dump_ready(ctx, d, dlt, false);
 		loop(l);
 		/* a second Ctrl-C while the file is flushed does not cut the summary */
 		if (!l->err)

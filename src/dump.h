@@ -40,8 +40,9 @@ int tk_dump_attach(struct tk_ctx *ctx, const struct tk_dump *d);
 int tk_dump_show(struct tk_ctx *ctx, const struct tk_dump *d, const struct timeval *ts,
 		 const char *dir, const uint8_t *data, uint32_t caplen, uint32_t len,
 		 enum tk_dec_link link, const struct tk_dec_opts *opts);
-/* The closing line on stderr (and its JSON with -j): with drop >= 0 the
- * kernel's drop counts, else "SEEN packets WHAT" and no drop counts. */
+/* The closing line on stderr (with -j instead {"summary": {object, packets, dropped,
+ * if_dropped}}): with drop >= 0 the kernel's drop counts, else "SEEN packets WHAT" and
+ * no drop counts. */
 void tk_dump_summary(struct tk_ctx *ctx, const char *obj, const char *what, uint64_t seen,
 		     int64_t drop, int64_t ifdrop);
 
@@ -61,7 +62,8 @@ int tk_dump_open_writer(struct tk_ctx *ctx, const struct tk_dump *d, struct pcap
 /* Writes out what is buffered, the -w file's or stdout's: 0 or -EIO.  Called
  * when no packet is waiting, so a slow trickle still shows at once. */
 int tk_dump_flush(struct tk_ctx *ctx, struct pcap_dumper *dumper);
-/* "listening on DEV, link-type ..., snapshot length N" on stderr. */
-void tk_dump_listening(struct tk_ctx *ctx, const struct tk_dump *d, int dlt);
+/* "listening on DEV, link-type ..., snapshot length N" on stderr ("attached to" with
+ * attached); with -j instead {"listening"|"attached": {object, link_type, snaplen}}. */
+void tk_dump_ready(struct tk_ctx *ctx, const struct tk_dump *d, int dlt, bool attached);
 
 #endif

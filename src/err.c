@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The error printer.  Every failure a user sees goes through here, so the
- * shape of messages and their JSON twin are decided in one place.
+ * The error printer.  Every failure and warning a user sees goes through
+ * here, so the shape of messages and their JSON twin are decided in one
+ * place.  Without -j stderr gets the human line; with -j it gets only the
+ * JSON object, one compact line, whose "message" is that human line: a
+ * script reads stderr whole as JSON Lines.
  */
 #include <errno.h>
 #include <jansson.h>
@@ -30,39 +33,78 @@ const char *tk_err_hint(int r)
 	}
 }
 
+/* Appends to buf at *n, never past size (the text is cut, still terminated). */
+static void append(char *buf, size_t size, size_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void append(char *buf, size_t size, size_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+
+	if (*n >= size)
+		return;
+	va_start(ap, fmt);
+	k = vsnprintf(buf + *n, size - *n, fmt, ap);
+	va_end(ap);
+	if (k > 0)
+		*n = *n + (size_t)k < size ? *n + (size_t)k : size;
+}
+
+void tk_err_line(char *buf, size_t size, const char *prog, const char *cmd, const char *obj,
+		 const char *msg, const char *ext)
+{
+	size_t n = 0;
+
+	if (!size)
+		return;
+	buf[0] = '\0';
+	append(buf, size, &n, "%s: ", prog ? prog : "tunkit");
+	if (cmd)
+		append(buf, size, &n, "%s: ", cmd);
+	if (obj)
+		append(buf, size, &n, "%s: ", obj);
+	append(buf, size, &n, "%s", msg);
+	if (ext && *ext)
+		append(buf, size, &n, " (kernel: %s)", ext);
+}
+
+json_t *tk_err_json(const char *cmd, const char *obj, const char *line, int e, int status)
+{
+	return json_pack("{s:{s:s?,s:s?,s:s,s:i,s:i}}", "error", "command", cmd, "object", obj,
+			 "message", line, "errno", e < 0 ? -e : e, "status", status);
+}
+
+json_t *tk_warn_json(const char *cmd, const char *obj, const char *line)
+{
+	return json_pack("{s:{s:s?,s:s?,s:s}}", "warning", "command", cmd, "object", obj,
+			 "message", line);
+}
+
+/* One line on stderr: the JSON object with -j (when there is one), else the text. */
+static void put(const struct tk_ctx *ctx, const json_t *j, const char *line)
+{
+	char *s = ctx->json && j ? json_dumps(j, JSON_COMPACT) : NULL;
+
+	fflush(ctx->out);
+	fprintf(stderr, "%s\n", s ? s : line);
+	free(s);
+}
+
 static void emit(struct tk_ctx *ctx, int status, int r, const char *obj, const char *msg)
 {
-	const char *ext = tk_nl_extack();
-	const char *cmd = ctx->cmd;
 	char line[1024];
-	int n;
+	json_t *j = NULL;
 
-	n = snprintf(line, sizeof(line), "%s: ", ctx->prog ? ctx->prog : "tunkit");
-	if (cmd)
-		n += snprintf(line + n, sizeof(line) - (size_t)n, "%s: ", cmd);
-	if (obj && (size_t)n < sizeof(line))
-		n += snprintf(line + n, sizeof(line) - (size_t)n, "%s: ", obj);
-	if ((size_t)n < sizeof(line))
-		n += snprintf(line + n, sizeof(line) - (size_t)n, "%s", msg);
-	if (r && ext && *ext && (size_t)n < sizeof(line))
-		snprintf(line + n, sizeof(line) - (size_t)n, " (kernel: %s)", ext);
-	fflush(ctx->out);
-	fprintf(stderr, "%s\n", line);
-	if (ctx->json || ctx->keep_error) {
-		json_t *j = json_pack("{s:{s:s?,s:s?,s:s,s:i,s:i}}", "error", "command", cmd,
-				      "object", obj, "message", line, "errno", r < 0 ? -r : r,
-				      "status", status);
-		char *s = j && ctx->json ? json_dumps(j, JSON_COMPACT) : NULL;
-
-		if (s)
-			fprintf(stderr, "%s\n", s);
-		free(s);
-		if (ctx->keep_error) {
-			json_decref(ctx->last_error);
-			ctx->last_error = json_incref(json_object_get(j, "error"));
-		}
-		json_decref(j);
+	tk_err_line(line, sizeof(line), ctx->prog, ctx->cmd, obj, msg, r ? tk_nl_extack() : NULL);
+	if (ctx->json || ctx->keep_error)
+		j = tk_err_json(ctx->cmd, obj, line, r, status);
+	put(ctx, j, line);
+	if (ctx->keep_error) {
+		json_decref(ctx->last_error);
+		ctx->last_error = json_incref(json_object_get(j, "error"));
 	}
+	json_decref(j);
 }
 
 int tk_err(struct tk_ctx *ctx, int r, const char *obj)
@@ -107,15 +149,18 @@ int tk_usage(struct tk_ctx *ctx, const char *fmt, ...)
 
 void tk_warn(struct tk_ctx *ctx, const char *obj, const char *fmt, ...)
 {
+	char msg[512], line[1024];
+	json_t *j = NULL;
 	va_list ap;
 
 	if (ctx->quiet)
 		return;
-	fflush(ctx->out);
-	fprintf(stderr, "%s: %s%s%s%s", ctx->prog ? ctx->prog : "tunkit", ctx->cmd ? ctx->cmd : "",
-		ctx->cmd ? ": " : "", obj ? obj : "", obj ? ": " : "");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	tk_err_line(line, sizeof(line), ctx->prog, ctx->cmd, obj, msg, NULL);
+	if (ctx->json)
+		j = tk_warn_json(ctx->cmd, obj, line);
+	put(ctx, j, line);
+	json_decref(j);
 }

@@ -109,10 +109,10 @@ int main(int argc, char **argv)
 		return r;
 	if (optind < argc && (b.file || b.ncmds))
 		return tk_usage(&ctx, "-b and -c take no command after them");
-	if (optind == argc && !b.file && !b.ncmds && !isatty(STDIN_FILENO)) {
-		tk_cmd_list_help(stderr);
-		return 2;
-	}
+	/* one usage line, not the help on stderr: with -j it is an error object like any */
+	if (optind == argc && !b.file && !b.ncmds && !isatty(STDIN_FILENO))
+		return tk_usage(&ctx, "no command, and no terminal for the shell "
+				      "(see \"tunkit --help\")");
 	if (b.file && b.ncmds)
 		return tk_usage(&ctx, "-b and -c do not go together");
 	if (ctx.netns) {

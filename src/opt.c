@@ -124,8 +124,8 @@ int tk_opt_parse(struct tk_ctx *ctx, const struct tk_cmd *cmd, int argc, char **
 			return tk_usage(ctx, "unknown option \"%s\"", argv[optind - 1]);
 		r = !fn ? 0 : fn(ctx, st, idx,
 		       cmd->opts[idx].arg == TK_ARG_OPT ? optional_arg(argc, argv) : optarg);
-		if (r)
-			return 2;
+		if (r) /* 1: fn reported a failure (a file it reads), not a usage error */
+			return r == 1 ? 1 : 2;
 	}
 	nargs = argc - optind;
 	if (nargs < cmd->min_args)

@@ -18,7 +18,8 @@
  * option in order (index into cmd->opts).  On return *first is the index of
  * the first operand in the permuted argv.  Checks the operand count.
  * Returns 0, TK_OPT_HELP, or 2 after printing a usage message (also when fn
- * returns non-zero: fn prints its own message and returns 2).
+ * returns non-zero: fn prints its own message and returns 2, or 1 for a failure
+ * such as a file it cannot read, which is then returned as it is).
  */
 int tk_opt_parse(struct tk_ctx *ctx, const struct tk_cmd *cmd, int argc, char **argv,
 		 int (*fn)(struct tk_ctx *ctx, void *st, int idx, const char *arg), void *st,

@@ -182,10 +182,8 @@ int tk_tunnel_conf_read(struct tk_ctx *ctx, struct tk_tunnel_cfg *c, const char 
 		return tk_usage(ctx, "--config given twice");
 	c->config = path;
 	f = fopen(path, "re");
-	if (!f) {
-		tk_err(ctx, -errno, path);
-		return 2;
-	}
+	if (!f)
+		return tk_err(ctx, -errno, path); /* 1, as the error object says */
 	while (!r && fgets(line, sizeof(line), f)) {
 		lineno++;
 		s = trim(line);

@@ -8,10 +8,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 
 #include "cmd-tunnel.h"
@@ -209,15 +211,39 @@ void tk_tunnel_nat_script(char *buf, size_t size, const char *dev)
 		 dev, dev, dev, dev, dev);
 }
 
-static int nft(const char *script)
+/*
+ * Runs `nft -f -` on script; 0, or -EPROTO with nft's first line of complaint in why.
+ * nft's stderr goes to a memfd (inherited: no MFD_CLOEXEC), not onto ours: with -j
+ * stderr holds only JSON, and without it the failure is our one line, nft's words in it.
+ */
+static int nft(const char *script, char *why, size_t size)
 {
-	FILE *p = popen("nft -f -", "w");
-	int st;
+	int efd = memfd_create("tunkit-nft", 0), st;
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+	char cmd[64];
+	ssize_t n;
+	FILE *p;
 
-	if (!p)
+	why[0] = '\0';
+	if (efd < 0)
 		return -errno;
+	snprintf(cmd, sizeof(cmd), "nft -f - 2>/proc/self/fd/%d", efd);
+	p = popen(cmd, "w");
+	if (!p) {
+		st = -errno;
+		close(efd);
+		return st;
+	}
+	/* an nft that is missing or quits early closes the pipe: EPIPE, not death by SIGPIPE
+	 * before anything is undone */
+	sigaction(SIGPIPE, &ign, &old);
 	fputs(script, p);
 	st = pclose(p);
+	sigaction(SIGPIPE, &old, NULL);
+	n = pread(efd, why, size - 1, 0);
+	why[n > 0 ? n : 0] = '\0';
+	why[strcspn(why, "\n")] = '\0';
+	close(efd);
 	return st == 0 ? 0 : -EPROTO;
 }
 
@@ -249,7 +275,7 @@ static char read_fwd(void)
 int tk_tunnel_nat_on(struct tk_ctx *ctx, const struct tk_tunnel_cfg *cfg,
 		     struct tk_tunnel_host *h)
 {
-	char script[1024];
+	char script[1024], why[256];
 	int r;
 
 	if (!cfg->nat)
@@ -259,22 +285,24 @@ int tk_tunnel_nat_on(struct tk_ctx *ctx, const struct tk_tunnel_cfg *cfg,
 	if (r)
 		return tk_err(ctx, r, FWD);
 	tk_tunnel_nat_script(script, sizeof(script), h->dev);
-	r = nft(script);
+	r = nft(script, why, sizeof(why));
 	if (r)
-		return tk_fail(ctx, "nft", "could not add table \"tunkit-%s\"", h->dev);
+		return tk_fail(ctx, "nft", "could not add table \"tunkit-%s\"%s%s%s", h->dev,
+			       *why ? " (" : "", why, *why ? ")" : "");
 	h->nat_on = true;
 	return 0;
 }
 
 void tk_tunnel_nat_off(struct tk_ctx *ctx, struct tk_tunnel_host *h)
 {
-	char cmd[64];
+	char cmd[64], why[256];
 
 	if (!h->nat_on)
 		return;
 	snprintf(cmd, sizeof(cmd), "delete table ip tunkit-%s\n", h->dev);
-	if (nft(cmd))
-		tk_warn(ctx, "nft", "could not delete table \"tunkit-%s\"", h->dev);
+	if (nft(cmd, why, sizeof(why)))
+		tk_warn(ctx, "nft", "could not delete table \"tunkit-%s\"%s%s%s", h->dev,
+			*why ? " (" : "", why, *why ? ")" : "");
 	if (h->fwd_was == '0')
 		write_proc(FWD, "0\n");
 	h->nat_on = false;

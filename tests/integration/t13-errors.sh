@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Bad input: one clear line naming the command and the object, exit 2 for
-# usage and 1 for failure, JSON on stderr with -j, and nothing changed.
+# usage and 1 for failure, only JSON on stderr with -j, and nothing changed.
 #
 #   [ private netns ]  tap0, br0
 . "${TOP_SRCDIR:-.}/tests/integration/lib.sh"
@@ -58,15 +58,15 @@ t_status 1 "unprivileged create" setpriv --reuid=65534 --regid=65534 --clear-gro
 t_match "$(t_stderr)" '^tunkit: create: x: (Operation not permitted|Permission denied) \(need CAP_NET_ADMIN\)$' \
 	"says which capability is missing"
 
-# -j: nothing on stdout, the error as JSON on stderr
+# -j: nothing on stdout, stderr the error object alone (every command: t20)
 t_status 1 "-j failure" $TUNKIT -j delete br0
 t_is "$(t_stdout)" "" "-j: stdout empty on failure"
-t_is "$(t_stderr | tail -n 1 | jq -c '.error | [.command,.object,.status]')" '["delete","br0",1]' \
-	"-j: error object on stderr"
+t_is "$(t_stderr | jq -sc 'map(.error | [.command,.object,.status])')" '[["delete","br0",1]]' \
+	"-j: stderr is the error object alone"
 t_status 1 "-j show of a missing device" $TUNKIT -j show nosuch
 t_is "$(t_stdout)" "" "-j: stdout empty when show fails"
 t_status 2 "-j usage" $TUNKIT -j create --frob x
-t_is "$(t_stderr | tail -n 1 | jq -c '.error.status')" 2 "-j: usage error object"
+t_is "$(t_stderr | jq -sc 'map(.error.status)')" '[2]' "-j: the usage error object alone"
 
 t_is "$(link_snapshot)" "$before" "no bad input changed anything"
 t_done

@@ -43,8 +43,33 @@ kill -TERM $tpid; wait $tpid; rm -f "$T_OUT.key"
 validate "$TOP_SRCDIR/docs/schema/device.json" "create -j matches device.json" \
 	< <($TUNKIT -j create -m tap --count 2 'v%d')
 validate "$TOP_SRCDIR/docs/schema/error.json" "a failure's JSON matches error.json" \
-	< <($TUNKIT -j delete nosuch 2>&1 >/dev/null | tail -n 1)
+	< <($TUNKIT -j delete nosuch 2>&1 >/dev/null)
 validate "$TOP_SRCDIR/docs/schema/error.json" "a usage error's JSON matches error.json" \
-	< <($TUNKIT -j create --frob 2>&1 >/dev/null | tail -n 1)
+	< <($TUNKIT -j create --frob 2>&1 >/dev/null)
+
+# with -j stderr is JSON Lines: warnings and dump's notes match their schemas too
+$TUNKIT -q create -m tap w0
+$TUNKIT -j stats -w 0.1 -c 1000 w0 s0 >"$T_OUT.s" 2>"$T_OUT.w" &
+spid=$!
+wait_for 5 test -s "$T_OUT.s"
+$TUNKIT -q delete w0
+wait_for 5 test -s "$T_OUT.w"
+kill -INT $spid; wait $spid
+validate "$TOP_SRCDIR/docs/schema/warning.json" "a warning's JSON matches warning.json" \
+	< <(jq -s . "$T_OUT.w")
+t_is "$(cat "$T_OUT")" 1 "one warning validated"
+$TUNKIT -j dump lo >/dev/null 2>"$T_OUT.d" &
+dpid=$!
+wait_for 5 grep -q '^{"listening":' "$T_OUT.d"
+kill -INT $dpid; wait $dpid
+$TUNKIT -q create a0
+$TUNKIT -j dump --attach a0 >/dev/null 2>>"$T_OUT.d" &
+dpid=$!
+wait_for 5 grep -q '^{"attached":' "$T_OUT.d"
+kill -INT $dpid; wait $dpid
+validate "$TOP_SRCDIR/docs/schema/dump-note.json" "dump's notes match dump-note.json" \
+	< <(jq -s . "$T_OUT.d")
+t_is "$(cat "$T_OUT")" 4 "listening, summary, attached, summary validated"
+rm -f "$T_OUT.s" "$T_OUT.w" "$T_OUT.d"
 kill $pid; wait $pid 2>/dev/null
 t_done

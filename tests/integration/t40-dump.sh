@@ -28,11 +28,12 @@ pids="$pids $(hold_tun tap0 tap)"
 wait_for 10 sh -c "bridge -j link show dev veth0 | jq -en 'input | .[0].state == \"forwarding\"'"
 hostping() { ip netns exec $H ping -c "$1" -i 0.2 -W 1 "$2" >/dev/null 2>&1; }
 
-# capture CMD... in the background, then run traffic, then wait (10 s at most)
+# capture CMD... in the background, then run traffic, then wait (10 s at most);
+# ready at "listening on", or with -j at the object {"listening": ...}
 cap() {
 	out=$1; shift
 	timeout 10 $TUNKIT "$@" >"$out" 2>"$out.err" & cpid=$!
-	wait_for 5 grep -q "listening on" "$out.err"
+	wait_for 5 grep -Eq 'listening on|^\{"listening":' "$out.err"
 }
 done_cap() { wait $cpid; }
 
@@ -44,7 +45,12 @@ t_is "$(jq -c '[.direction, .layers.arp.opcode, .layers.arp.src_proto_ipv4, .lay
 	'["out",1,"192.0.2.2","192.0.2.1"]' "ARP who-has flooded to the tap, decoded"
 t_is "$(jq -r '.layers.arp.src_hw_mac' "$dir/arp")" "$(ip -n $H -j link show veth1 | jq -r '.[0].address')" \
 	"the sender's MAC"
-t_match "$(cat "$dir/arp.err")" "1 packets captured, 0 dropped by the kernel" "the summary reports drops"
+t_is "$(jq -c 'select(.summary) | .summary | [.object, .packets, .dropped]' "$dir/arp.err")" \
+	'["tap0",1,0]' "-j: the summary object reports drops"
+t_is "$(jq -sc 'map(keys[0])' "$dir/arp.err")" '["listening","summary"]' \
+	"-j: stderr is JSON Lines only, listening then summary"
+t_is "$(jq -c 'select(.listening) | .listening | [.object, .link_type, .snaplen]' "$dir/arp.err")" \
+	'["tap0","EN10MB",262144]' "-j: the listening object names device, link type, snaplen"
 
 cap "$dir/ping" -j dump -c 4 veth0 icmp
 hostping 2 192.0.2.1
@@ -59,6 +65,10 @@ hostping 1 192.0.2.1
 done_cap
 t_match "$(head -n 1 "$dir/text")" '^[0-9:.]+ In  IP 192\.0\.2\.2 > 192\.0\.2\.1: ICMP echo request, id [0-9]+, seq 1, length 64$' \
 	"tcpdump-like text"
+t_is "$(head -n 1 "$dir/text.err")" \
+	"tunkit: dump: listening on veth0, link-type EN10MB, snapshot length 262144" "text: the listening line"
+t_match "$(tail -n +2 "$dir/text.err")" '^tunkit: dump: veth0: 2 packets captured, [0-9]+ dropped by the kernel, [0-9]+ by the interface$' \
+	"text: then only the summary line"
 
 # tun: raw IPv4 and IPv6, what the kernel hands to the program
 $TUNKIT -q create --addr 198.51.100.1 --peer-addr 198.51.100.2 --up tun0
@@ -81,6 +91,8 @@ hostping 2 192.0.2.1
 done_cap; wait $wpid
 t_is "$(tcpdump -n -r "$dir/f.pcap" 2>/dev/null | wc -l)" 4 "tcpdump reads the pcap: 4 packets"
 t_ok "-r" $TUNKIT -j dump -r "$dir/f.pcap"
+t_is "$(t_stderr | jq -sc 'map(.summary | [.object, .packets, .dropped])')" "[[\"$dir/f.pcap\",4,null]]" \
+	"-r -j: stderr is the summary object alone"
 t_is "$(t_stdout | jq -c '.layers')" "$(jq -c '.layers' "$dir/live")" "-r decodes what live capture decoded"
 t_ok "-r with a filter" $TUNKIT -j dump -r "$dir/f.pcap" 'icmp[icmptype] == 0'
 t_is "$(t_stdout | wc -l)" 2 "two replies"

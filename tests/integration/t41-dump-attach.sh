@@ -20,12 +20,13 @@ cleanup() { kill $pids 2>/dev/null; rm -rf "$dir" "$T_OUT" "$T_ERR"; }
 trap cleanup EXIT
 
 # attach OUT ARGS...: tunkit ARGS in the background (pid $apid) until it
-# says it is attached; its stdout in OUT, stderr in OUT.err
+# says it is attached ("attached to", with -j {"attached": ...}); its stdout
+# in OUT, stderr in OUT.err
 attach() {
 	out=$1; shift
 	$TUNKIT "$@" >"$out" 2>"$out.err" & apid=$!
 	pids="$pids $apid"
-	wait_for 5 grep -q "attached to" "$out.err"
+	wait_for 5 grep -Eq 'attached to|^\{"attached":' "$out.err"
 }
 # finish SECS: the status of $apid once it ends; killed after SECS seconds
 finish() {
@@ -46,7 +47,8 @@ $TUNKIT -q create --up tun0
 ip addr add 198.51.100.1/24 dev tun0
 ip addr add 2001:db8::1/64 dev tun0 nodad
 attach "$dir/tun" -j dump --attach --reply --reply-addr 198.51.100.2 --reply-addr 2001:db8::2 tun0
-t_match "$(cat "$dir/tun.err")" "attached to tun0, link-type RAW" "attached to a tun"
+t_is "$(jq -c '.attached | [.object, .link_type]' "$dir/tun.err")" '["tun0","RAW"]' \
+	"-j: attached to a tun, as an object"
 ping5 "ping -c 5 through a tun" 198.51.100.2
 ping5 "ping -6 -c 5 through a tun" 2001:db8::2
 kill -INT $apid; finish 5
@@ -58,7 +60,10 @@ t_is "$(jq -c 'select(.layers.icmpv6.type >= 128 and .layers.icmpv6.type <= 129)
 	'["out",128,"2001:db8::1"] ["in",129,"2001:db8::2"] ' "tun: ICMPv6 echo request out, reply in"
 t_is "$(jq -s 'map(select(.layers.icmp or (.layers.icmpv6.type == 128 or .layers.icmpv6.type == 129)))
 	| length' "$dir/tun")" 20 "tun: 20 echo records"
-t_match "$(cat "$dir/tun.err")" "tunkit: dump: tun0: [0-9]+ packets seen" "the summary counts the packets"
+t_is "$(jq -sc 'map(keys[0])' "$dir/tun.err")" '["attached","summary"]' \
+	"-j: stderr is JSON Lines only, attached then summary"
+t_is "$(jq -c 'select(.summary) | .summary | [.object, .packets > 0, .dropped]' "$dir/tun.err")" \
+	'["tun0",true,null]' "-j: the summary counts the packets, no drop counts"
 
 # tap: ARP and neighbour solicitation answered first, -w read back by tcpdump
 $TUNKIT -q create -m tap --up tap0
@@ -78,6 +83,8 @@ t_is "$(tcpdump -n -r "$dir/tap.pcap" icmp 2>/dev/null | wc -l)" 10 "-w: tcpdump
 t_is "$(tcpdump -n -r "$dir/tap.pcap" 'icmp6 and (ip6[40] == 128 or ip6[40] == 129)' 2>/dev/null |
 	wc -l)" 10 "-w: tcpdump reads 10 ICMPv6 echoes"
 t_match "$(tcpdump -n -r "$dir/tap.pcap" 2>&1 >/dev/null)" "link-type EN10MB" "-w on a tap: Ethernet"
+t_is "$(head -n 1 "$dir/tap.err")" \
+	"tunkit: dump: attached to tap0, link-type EN10MB, snapshot length 262144" "text: the attached line"
 t_is "$(tcpdump -n -r "$dir/tap.pcap" 2>/dev/null | wc -l)" \
 	"$(sed -n 's/.*tap0: \([0-9]*\) packets seen.*/\1/p' "$dir/tap.err")" \
 	"-w: the file holds the packets the summary counts"

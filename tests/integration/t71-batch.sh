@@ -30,6 +30,8 @@ t_status 1 "-j records" $TUNKIT -j --force -b "$f"
 t_is "$(t_stdout | jq -c '[.line,.status,(.result|type),(.error.status // null)]' | tr '\n' ' ')" \
 	'[3,0,"array",null] [4,2,"null",2] [5,0,"array",null] ' "one record per command, with its line"
 t_is "$(t_stdout | jq -r 'select(.line == 3) | .result[0].ifname')" "ok0" "the result is the command's JSON"
+t_is "$(t_stderr | jq -sc 'map(.error | [.command, .status])')" '[["create",2],["batch",1]]' \
+	"-j: stderr is one error object per failing line, then the run's, and nothing else"
 $TUNKIT -q delete ok0 never
 
 t_ok "-b - reads stdin" sh -c "printf 'create st0\nshow st0\n' | $TUNKIT -b -"
@@ -37,6 +39,12 @@ t_match "$(t_stdout)" "st0 +tun" "and runs it"
 t_ok "-c twice" $TUNKIT -c "delete st0" -c "version"
 t_status 1 "a line with an unbalanced quote fails the run" $TUNKIT -c 'create "x'
 t_is "$(t_stderr | head -n 1)" "tunkit: batch: line 1: unbalanced quote" "says so with its line"
+t_status 1 "-j: a line that does not split" $TUNKIT -j -c 'create "x'
+t_is "$(t_stdout | jq -c '[.line, .status, .error.command, .error.message]')" \
+	'[1,2,"batch","tunkit: batch: line 1: unbalanced quote"]' "-j: has its record too"
+t_is "$(t_stderr | jq -sc 'map(.error.message)')" \
+	'["tunkit: batch: line 1: unbalanced quote","tunkit: batch: -c: line 1 failed; stopped (--force goes on)"]' \
+	"-j: and its error object on stderr, then the run's"
 t_status 2 "-b with a command after it" $TUNKIT -b "$f" show
 t_status 1 "a missing batch file" $TUNKIT -b /nonexistent/tk
 t_match "$(t_stderr)" "^tunkit: batch: /nonexistent/tk: No such file" "names it"
