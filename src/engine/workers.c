@@ -85,7 +85,7 @@ void tk_workers_refresh(struct tk_tunnel *t)
 
 	if (!g)
 		return;
-	clock_gettime(CLOCK_REALTIME, &until);
+	clock_gettime(CLOCK_MONOTONIC, &until);
 	until.tv_nsec += 200000000L;
 	if (until.tv_nsec >= 1000000000L) {
 		until.tv_sec++;
@@ -248,6 +248,7 @@ static void stop_all(struct tk_group *g, unsigned started)
 int tk_workers_run(struct tk_tunnel **w, unsigned n)
 {
 	struct tk_group g = { .n = n };
+	pthread_condattr_t ca;
 	unsigned started = 1;
 	sigset_t set;
 	int r = 0;
@@ -257,7 +258,10 @@ int tk_workers_run(struct tk_tunnel **w, unsigned n)
 	if (n > TK_WORKERS_MAX)
 		return -EINVAL;
 	pthread_mutex_init(&g.lock, NULL);
-	pthread_cond_init(&g.published, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* a clock set back does not stall it */
+	pthread_cond_init(&g.published, &ca);
+	pthread_condattr_destroy(&ca);
 	g.attached = 1; /* worker 0's queue; the others join with their sessions */
 	for (unsigned i = 0; i < n; i++) {
 		g.w[i] = w[i];
