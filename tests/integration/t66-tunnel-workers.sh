@@ -37,42 +37,7 @@ is() { [ "$(tn_state "$1" "$2" | jq "$3")" = true ]; }
 txq() { ip netns exec "$1" sh -c "ls /sys/class/net/$2/queues" | grep -c '^tx-'; }
 
 # flows N KB: N TCP connections at once from B to A, KB each; all arrive with their sha256
-flows() {
-	local out; out=$(mktemp)
-	ip netns exec "$A" timeout 30 /usr/bin/python3 -c '
-import hashlib, socket, sys, threading
-n = int(sys.argv[1]); s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("192.0.2.1", 7003)); s.listen(n); got = []
-def rd(c):
-    h = hashlib.sha256()
-    while True:
-        b = c.recv(1 << 16)
-        if not b: break
-        h.update(b)
-    got.append(h.hexdigest())
-ts = []
-for i in range(n):
-    c, _ = s.accept(); t = threading.Thread(target=rd, args=(c,)); t.start(); ts.append(t)
-for t in ts: t.join()
-print(" ".join(sorted(got)))' "$1" >"$out" &
-	local spid=$!
-	wait_for 30 sh -c "ip netns exec $A ss -Hltn 'sport = :7003' | grep -q LISTEN"
-	local want
-	want=$(ip netns exec "$B" timeout 30 /usr/bin/python3 -c '
-import hashlib, random, socket, sys, threading
-n, kb = int(sys.argv[1]), int(sys.argv[2]); sums = []
-def wr(i):
-    b = random.Random(i).randbytes(kb * 1024)
-    c = socket.create_connection(("192.0.2.1", 7003), timeout=20); c.sendall(b); c.close()
-    sums.append(hashlib.sha256(b).hexdigest())
-ts = [threading.Thread(target=wr, args=(i,)) for i in range(n)]
-for t in ts: t.start()
-for t in ts: t.join()
-print(" ".join(sorted(sums)))' "$1" "$2")
-	wait $spid
-	local got; got=$(cat "$out"); rm -f "$out"
-	[ -n "$want" ] && [ "$got" = "$want" ] || { echo "# sent $want"; echo "# got $got"; return 1; }
-}
+flows() { tn_flows "$@"; }
 
 # order: 16 UDP flows of 2000 numbered datagrams, interleaved; each flow must arrive in
 # order (a flow that changed workers midway could be overtaken), and most of it must arrive.

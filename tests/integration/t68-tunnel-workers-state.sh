@@ -115,40 +115,7 @@ tn_start PA "$A" tunnel --listen 198.51.100.1:5000 --key "$KEY" --dev tka --work
 tn_start PB "$B" tunnel --connect 198.51.100.1:5000 --key "$KEY" --dev tkb --workers 2
 wait_for 30 is "$B" tkb '.workers_up == 2' && wait_for 30 is "$A" tka '.workers_up == 2'
 t_is $? 0 "by port: 2+2 up"
-out=$(mktemp)
-ip netns exec "$A" timeout 60 /usr/bin/python3 -c '
-import hashlib, socket, threading
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("192.0.2.1", 7003)); s.listen(16); got = []
-def rd(c):
-    h = hashlib.sha256()
-    while True:
-        b = c.recv(1 << 16)
-        if not b: break
-        h.update(b)
-    got.append(h.hexdigest())
-ts = []
-for i in range(16):
-    c, _ = s.accept(); t = threading.Thread(target=rd, args=(c,)); t.start(); ts.append(t)
-for t in ts: t.join()
-print(" ".join(sorted(got)))' >"$out" &
-spid=$!
-wait_for 30 sh -c "ip netns exec $A ss -Hltn 'sport = :7003' | grep -q LISTEN"
-want=$(ip netns exec "$B" timeout 60 /usr/bin/python3 -c '
-import hashlib, random, socket, threading
-sums = []
-def wr(i):
-    b = random.Random(i).randbytes(256 * 1024)
-    c = socket.create_connection(("192.0.2.1", 7003), timeout=30,
-                                 source_address=("192.0.2.2", 40000 + i))
-    c.sendall(b); c.close(); sums.append(hashlib.sha256(b).hexdigest())
-ts = [threading.Thread(target=wr, args=(i,)) for i in range(16)]
-for t in ts: t.start()
-for t in ts: t.join()
-print(" ".join(sorted(sums)))')
-wait $spid
-t_is "$(cat "$out")" "$want" "by port: 16 flows arrive with their sha256"
-rm -f "$out"
+t_ok "by port: 16 flows arrive with their sha256" tn_flows 16 256 40000
 t_is "$(tn_state "$A" tka | jq -c '[.workers[] | .rx_packets > 1000]')" "[true,true]" \
 	"by port: each worker carried its 8 flows (more than 1,000 packets each)"
 t_is "$(tn_state "$B" tkb | jq '.tx_packets == ([.workers[].tx_packets] | add)')" true \

@@ -11,6 +11,9 @@
 #   tn_state NS DEV          the control socket's JSON of DEV's tunnel
 #   tn_up NS DEV             true when that tunnel's session is up
 #   tn_transfer SRVNS ADDR CLINS   5 MiB from CLINS to ADDR:7000 in SRVNS; checksums equal
+#   tn_flows N KB [SPORT]    N TCP connections at once from B (192.0.2.2, from ports SPORT,
+#                            SPORT+1, ... when given) to 192.0.2.1:7003 in A, KB each; all
+#                            arrive with their sha256
 #   tn_steer NS DEV QUEUE    every packet the kernel sends into DEV (an existing multi-queue
 #                            tun, before a tunnel attaches) goes to queue QUEUE; with
 #                            QUEUE "sport", IPv4 TCP/UDP of an even source port to queue 0,
@@ -137,4 +140,42 @@ fd = os.open("/dev/net/tun", os.O_RDWR)
 fcntl.ioctl(fd, 0x400454ca, struct.pack("16sH", name.encode(), 0x0001 | 0x1000 | 0x0100))
 fcntl.ioctl(fd, 0x800454e0, struct.pack("i", pfd))
 PY
+}
+
+tn_flows() {
+	local out spid want got
+	out=$(mktemp)
+	ip netns exec "$A" timeout 60 /usr/bin/python3 -c '
+import hashlib, socket, sys, threading
+n = int(sys.argv[1]); s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("192.0.2.1", 7003)); s.listen(n); got = []
+def rd(c):
+    h = hashlib.sha256()
+    while True:
+        b = c.recv(1 << 16)
+        if not b: break
+        h.update(b)
+    got.append(h.hexdigest())
+ts = []
+for i in range(n):
+    c, _ = s.accept(); t = threading.Thread(target=rd, args=(c,)); t.start(); ts.append(t)
+for t in ts: t.join()
+print(" ".join(sorted(got)))' "$1" >"$out" &
+	spid=$!
+	wait_for 30 sh -c "ip netns exec $A ss -Hltn 'sport = :7003' | grep -q LISTEN"
+	want=$(ip netns exec "$B" timeout 60 /usr/bin/python3 -c '
+import hashlib, random, socket, sys, threading
+n, kb, port = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]); sums = []
+def wr(i):
+    b = random.Random(i).randbytes(kb * 1024)
+    src = ("192.0.2.2", port + i) if port else None
+    c = socket.create_connection(("192.0.2.1", 7003), timeout=30, source_address=src)
+    c.sendall(b); c.close(); sums.append(hashlib.sha256(b).hexdigest())
+ts = [threading.Thread(target=wr, args=(i,)) for i in range(n)]
+for t in ts: t.start()
+for t in ts: t.join()
+print(" ".join(sorted(sums)))' "$1" "$2" "${3:-0}")
+	wait $spid
+	got=$(cat "$out"); rm -f "$out"
+	[ -n "$want" ] && [ "$got" = "$want" ] || { echo "# sent $want"; echo "# got $got"; return 1; }
 }
