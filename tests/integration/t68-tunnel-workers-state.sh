@@ -29,8 +29,9 @@ done
 t_ok "the steering programs are on both devices" true
 tn_start PA "$A" tunnel --listen 198.51.100.1:5000 --key "$KEY" --dev tka --workers 2 \
 	--rekey-packets 50
+# no keepalive: worker 0 sends nothing after its handshake, so its sessions stay put
 tn_start PB "$B" -j tunnel --connect 198.51.100.1:5000 --key "$KEY" --dev tkb --workers 2 \
-	--rekey-packets 50 --keepalive 1 >"$KEY.ev"
+	--rekey-packets 50 >"$KEY.ev"
 wait_for 30 is "$B" tkb '.workers_up == 2' && wait_for 30 is "$A" tka '.workers_up == 2'
 t_is $? 0 "2+2: both workers of both sides have a session"
 
@@ -67,8 +68,16 @@ t_is "$(ip netns exec "$B" "$TUNKIT" -j stats tkb | jq '.[0].tunnel.tx_packets')
 t_ok "doctor: nothing wrong" ip netns exec "$B" "$TUNKIT" doctor tkb
 t_match "$(t_stdout)" "^no problems found" "doctor: says so"
 
-# worker 0's path blocked at A: B's worker 0 hears nothing back, worker 1 goes on
-p0=$(echo "$sa" | jq -r '.workers[0].peer | split(":") | .[1]')
+kill -TERM "$PA" "$PB"; wait "$PA" "$PB"
+
+# worker 0's path blocked at A: B's worker 0 hears nothing back to its keepalives and
+# gives its session up; worker 1 goes on
+tn_start PA "$A" tunnel --listen 198.51.100.1:5000 --key "$KEY" --dev tka --workers 2
+tn_start PB "$B" -j tunnel --connect 198.51.100.1:5000 --key "$KEY" --dev tkb --workers 2 \
+	--keepalive 1 >"$KEY.ev"
+wait_for 30 is "$B" tkb '.workers_up == 2' && wait_for 30 is "$A" tka '.workers_up == 2'
+t_is $? 0 "2+2 again, with keepalives"
+p0=$(tn_state "$A" tka | jq -r '.workers[0].peer | split(":") | .[1]')
 ip netns exec "$A" nft -f - <<NFT
 table inet t68 {
 	chain input { type filter hook input priority 0; udp sport $p0 drop; }
