@@ -236,8 +236,13 @@ int tk_dump_attach(struct tk_ctx *ctx, const struct tk_dump *d)
 	r = lookup(a, nl, &spec);
 	if (!r)
 		r = compile(a);
-	if (!r)
+	if (!r) {
+		/* before the carrier and "attached": a signal after either is caught */
+		tk_sig_catch();
 		r = attach(a, nl, &spec);
+		if (r)
+			tk_sig_release();
+	}
 	tk_nl_close(nl);
 	if (r) {
 		close_att(a);
@@ -247,7 +252,6 @@ int tk_dump_attach(struct tk_ctx *ctx, const struct tk_dump *d)
 	if (!ctx->quiet)
 		fprintf(stderr, "%s: dump: attached to %s, link-type %s, snapshot length %u\n",
 		        ctx->prog, d->dev, a->tap ? "EN10MB" : "RAW", d->snaplen);
-	tk_sig_catch();
 	loop(a);
 	tk_sig_release();
 	if (a->read_err == EBADFD)
