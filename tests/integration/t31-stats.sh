@@ -29,9 +29,9 @@ ip -n $H neigh replace 192.0.2.1 dev veth1 nud permanent \
 $TUNKIT -q create -m tap --up tap0 --addr 203.0.113.1/24
 wait_for 60 ping -c 1 -W 1 192.0.2.2
 ping -c 20 -i 0.05 -q 192.0.2.2 >/dev/null
-# watch ARGS...: stats ARGS in the background (pid $wp), its samples in $W
+# watch_bg ARGS...: stats ARGS in the background (pid $wp), its samples in $W
 # (emptied first: a wait for its first sample sees none from before)
-watch() { : >"$W"; $TUNKIT stats "$@" >"$W" 2>"$W.err" & wp=$!; }
+watch_bg() { : >"$W"; $TUNKIT stats "$@" >"$W" 2>"$W.err" & wp=$!; }
 # samples_from N: --watch has written N samples (lines) to $W, or more
 samples_from() { [ "$(wc -l <"$W")" -ge "$1" ]; }
 # next_samples: waits for two more samples: the one being written when it
@@ -82,7 +82,7 @@ t_is "$(per_sec 'map(.pps > 0) | any')" true "the pings went on during the watch
 
 # tap0 is deleted once the first sample has shown it; SIGINT ends the watch
 # once a later sample was read without it (-c: a bound)
-watch -w 0.3 -c 1000
+watch_bg -w 0.3 -c 1000
 wait_for 60 test -s "$W"
 ip link del tap0
 next_samples
@@ -99,7 +99,7 @@ t_status 2 "bad --watch" $TUNKIT stats --watch=0
 # stops; a sample read after that must equal ip -s link to the packet.
 # Each step waits until a sample was read after the one before.
 $TUNKIT -q create -m tap --up tapw0
-watch -w 0.2 -c 1500 veth0 'tapw*'
+watch_bg -w 0.2 -c 1500 veth0 'tapw*'
 wait_for 60 test -s "$W"
 $TUNKIT -q create -m tap --up tapw1 --addr 198.51.100.1/24
 ping -c 10 -i 0.1 -q 192.0.2.2 >/dev/null &
