@@ -48,12 +48,11 @@ $TUNKIT -q create --up tun0
 ip addr add 198.51.100.1/24 dev tun0
 ip addr add 2001:db8::1/64 dev tun0 nodad
 attach "$dir/tun" tun0 -j dump --attach --reply --reply-addr 198.51.100.2 --reply-addr 2001:db8::2 tun0
-wait_for 60 grep -q "attached to" "$dir/tun.err"
-t_match "$(cat "$dir/tun.err")" "attached to tun0, link-type RAW" "attached to a tun"
 ping5 "five pings through a tun" 198.51.100.2
 ping5 "five pings -6 through a tun" 2001:db8::2
 kill -INT $apid; finish 60
 t_is "$?" 0 "SIGINT ends --attach with status 0"
+t_match "$(cat "$dir/tun.err")" "attached to tun0, link-type RAW" "attached to a tun"
 t_is "$(jq -c 'select(.layers.icmp) | [.direction, .layers.icmp.type, .layers.icmp.seq]' "$dir/tun" |
 	head -n 2 | tr '\n' ' ')" '["out",8,1] ["in",0,1] ' "tun: echo request out, reply in"
 t_is "$(jq -c 'select(.layers.icmpv6.type >= 128 and .layers.icmpv6.type <= 129) |
