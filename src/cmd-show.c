@@ -3,6 +3,7 @@
  * tunkit show: every tun/tap device of the namespace (or of every named
  * namespace), from netlink alone, so it works inside `unshare -n` too.
  */
+#include <errno.h>
 #include <fnmatch.h>
 #include <string.h>
 
@@ -102,6 +103,10 @@ static int all_netns(struct tk_ctx *ctx, const struct show_args *a, char **pats,
 	}
 	for (size_t i = 0; i < n; i++) {
 		r = tk_netns_enter(names[i]);
+		/* gone since it was listed, or going (ip netns del unmounts it before
+		 * it unlinks the name): no longer one of the named namespaces */
+		if (r == -ENOENT || r == -EINVAL)
+			continue;
 		if (r)
 			status = tk_err(ctx, r, names[i]);
 		else if (collect(ctx, a, pats, npats, names[i], out))

@@ -236,8 +236,13 @@ int tk_dump_attach(struct tk_ctx *ctx, const struct tk_dump *d)
 	r = lookup(a, nl, &spec);
 	if (!r)
 		r = compile(a);
-	if (!r)
+	if (!r) {
+		/* before the carrier and "attached": a signal after either is caught */
+		tk_sig_catch();
 		r = attach(a, nl, &spec);
+		if (r)
+			tk_sig_release();
+	}
 	tk_nl_close(nl);
 	if (r) {
 		close_att(a);
@@ -245,7 +250,6 @@ int tk_dump_attach(struct tk_ctx *ctx, const struct tk_dump *d)
 	}
 	reply_cfg(a);
 	tk_dump_ready(ctx, d, a->tap ? DLT_EN10MB : DLT_RAW, true);
-	tk_sig_catch();
 	loop(a);
 	tk_sig_release();
 	if (a->read_err == EBADFD)

@@ -83,6 +83,22 @@ t_match() {
 	return $r
 }
 
+# t_waited N "desc" PID [FILE...]: background PID (a child of this shell)
+# ended with status N (never > 128: a crash); FILE... (its output) shown
+# when not.  Bound PID's run yourself (its own count, timeout, or a kill).
+t_waited() {
+	_tw_want=$1 _tw_desc=$2 _tw_pid=$3; shift 3
+	wait "$_tw_pid"; _tw_st=$?
+	[ $_tw_st = "$_tw_want" ] && [ $_tw_st -lt 128 ]; _tw_r=$?
+	_t_report $_tw_r "$_tw_desc"
+	[ $_tw_r = 0 ] || { echo "# exit status $_tw_st, wanted $_tw_want"
+		[ $# = 0 ] || sed 's/^/# /' "$@" | head -n 20; }
+	return $_tw_r
+}
+
+# tk_gone PID: process PID has ended (for wait_for)
+tk_gone() { ! kill -0 "$1" 2>/dev/null; }
+
 # last command's stdout / stderr (after t_ok / t_status)
 t_stdout() { cat "$T_OUT"; }
 t_stderr() { cat "$T_ERR"; }
@@ -93,21 +109,26 @@ t_done() {
 }
 
 # wait_for SECS CMD...: polls CMD every 0.05 s until it succeeds or SECS of wall-clock time
-# have passed (however long each try takes); the last try starts before the deadline
+# have passed, however long each try takes (the last try starts before the deadline).  It
+# returns as soon as CMD succeeds, so be generous: a loaded machine running a sanitizer or
+# valgrind build is slow.  Giving up is noted on stderr, in the test's log.
 wait_for() {
-	local end=$((${EPOCHREALTIME/./} + $1 * 1000000))
+	local secs=$1 end=$((${EPOCHREALTIME/./} + $1 * 1000000))
 	shift
 	while :; do
 		"$@" >/dev/null 2>&1 && return 0
-		[ "${EPOCHREALTIME/./}" -lt $end ] || return 1
+		[ "${EPOCHREALTIME/./}" -lt $end ] || break
 		sleep 0.05
 	done
+	echo "# wait_for: gave up after $secs s: $*" >&2
+	return 1
 }
 
 # hold_tun NAME [tun|tap] [FLAGS]: starts a process that attaches to NAME as
 # its program and sleeps; prints its pid.  FLAGS are the TUNSETIFF flags
 # besides the mode (default 0x1000, IFF_NO_PI; 0x4000 is IFF_VNET_HDR, with
-# packet information).  Kill it when done.
+# packet information).  It attaches a moment later (wait_for 60
+# tk_has_carrier NAME).  Kill it when done.
 hold_tun() {
 	/usr/bin/python3 - "$1" "${2:-tun}" "${3:-0x1000}" <<'PY' >/dev/null 2>&1 &
 import fcntl, os, struct, sys, time
@@ -118,6 +139,12 @@ fcntl.ioctl(fd, 0x400454ca, struct.pack("16sH", name.encode(), flags))
 time.sleep(600)
 PY
 	echo $!
+}
+
+# tk_has_carrier NAME: NAME has a carrier (for a tun/tap: a process attached),
+# as tunkit show sees it; for wait_for after hold_tun
+tk_has_carrier() {
+	$TUNKIT -j show "$1" | jq -en 'input | .[0].carrier' >/dev/null
 }
 
 # link_snapshot: a stable text of every link and address, to prove "nothing changed"

@@ -28,7 +28,7 @@ t_is "$($TUNKIT -j show tc | jq -c '.[0].addr_info[0] | [.family,.local,.prefixl
 t_is "$($TUNKIT -j show ta | jq -c '.[0] | [.carrier,.no_carrier_reason,.holders]')" \
 	'[false,"no process attached",[]]' "no carrier: nobody attached"
 pid=$(hold_tun ta tap)
-wait_for 5 sh -c "$TUNKIT -j show ta | jq -en 'input | .[0].carrier'"
+wait_for 60 tk_has_carrier ta
 t_is "$($TUNKIT -j show ta | jq -c "[.[0].holders[] | select(.pid == $pid) | .comm]")" '["python3"]' \
 	"the holder's pid and command"
 t_is "$($TUNKIT -j show ta | jq -c '.[0] | [.carrier,.no_carrier_reason,.numqueues]')" \

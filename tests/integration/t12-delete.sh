@@ -30,7 +30,7 @@ t_is "$(link_snapshot)" "$before" "refusals changed nothing"
 t_status 0 "--if-exists" $TUNKIT delete --if-exists nosuch 'zz*'
 
 pid=$(hold_tun d3 tap)
-wait_for 5 sh -c "$TUNKIT -j show d3 | jq -en 'input | .[0].holders | length > 0'"
+wait_for 60 sh -c "$TUNKIT -j show d3 | jq -en 'input | .[0].holders | length > 0'"
 t_status 1 "a held device is refused" $TUNKIT delete d3
 t_match "$(t_stderr)" "^tunkit: delete: d3: held open by pid $pid \(python3\); stop it or use --force$" \
 	"names the holder"

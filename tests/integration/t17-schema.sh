@@ -28,7 +28,7 @@ $TUNKIT -q create -m tap -u nobody -g users --pi --vnet-hdr --multi-queue --mtu 
 $TUNKIT -q create --addr 192.0.2.9 --peer-addr 192.0.2.10 s1
 ip tuntap add dev s2 mode tap
 pid=$(hold_tun s2 tap)
-wait_for 5 sh -c "$TUNKIT -j show s2 | jq -en 'input | .[0].carrier'"
+wait_for 60 tk_has_carrier s2
 validate "$TOP_SRCDIR/docs/schema/device.json" "show -j matches device.json" < <($TUNKIT -j show)
 t_is "$(cat "$T_OUT")" 3 "three devices validated"
 $TUNKIT -j show -d --all-netns >/dev/null
@@ -36,7 +36,7 @@ $TUNKIT -j show -d --all-netns >/dev/null
 (umask 077 && $TUNKIT genkey "$T_OUT.key")
 $TUNKIT tunnel --listen 127.0.0.1:5999 --key "$T_OUT.key" --dev s3 2>/dev/null &
 tpid=$!
-wait_for 5 sh -c "$TUNKIT -j show s3 | jq -en 'input | .[0].tunnel.role == \"listen\"'"
+wait_for 60 sh -c "$TUNKIT -j show s3 | jq -en 'input | .[0].tunnel.role == \"listen\"'"
 validate "$TOP_SRCDIR/docs/schema/device.json" "show -j with a running tunnel matches device.json" \
 	< <($TUNKIT -j show s3)
 kill -TERM $tpid; wait $tpid; rm -f "$T_OUT.key"

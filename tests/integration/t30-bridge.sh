@@ -26,8 +26,8 @@ $TUNKIT -q create -m tap tap0
 t_ok "attach a tap and a veth" $TUNKIT bridge attach br0 tap0 veth0
 t_is "$(ip -j link show master br0 | jq -r '[.[].ifname] | sort | join(" ")')" "tap0 veth0" "ip: both are ports"
 ip addr add 192.0.2.1/24 dev br0
-wait_for 10 sh -c "bridge -j link show dev veth0 | jq -en 'input | .[0].state == \"forwarding\"'"
-t_ok "ping from the host through the bridge" ip netns exec $H ping -c 3 -i 0.2 -W 2 192.0.2.1
+wait_for 60 sh -c "bridge -j link show dev veth0 | jq -en 'input | .[0].state == \"forwarding\"'"
+t_ok "ping from the host through the bridge" ip netns exec $H ping -c 3 -i 0.2 -W 30 192.0.2.1
 
 hostmac=$(ip -n $H -j link show veth1 | jq -r '.[0].address')
 t_ok "fdb" $TUNKIT -j bridge fdb br0

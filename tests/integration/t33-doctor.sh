@@ -33,16 +33,17 @@ t_is "$($TUNKIT -j doctor br0 | jq -c '.[0] | keys')" '["check","fix","object","
 ip link set br0 up
 ip link set v0 mtu 1500
 pid=$(hold_tun tap0 tap); PIDS="$PIDS $pid"
-wait_for 5 sh -c "bridge -j link show dev tap0 | jq -en 'input | .[0].state == \"forwarding\"'"
+wait_for 60 sh -c "bridge -j link show dev tap0 | jq -en 'input | .[0].state == \"forwarding\"'"
 t_ok "healthy: status 0" $TUNKIT doctor br0
 t_match "$(t_stdout)" "^no problems found \\(1 checked\\)" "healthy: says so"
 t_is "$($TUNKIT -j doctor)" "[]" "healthy: -j prints []"
 
-# STP on: a port that just joined listens before it forwards
-ip link set br0 type bridge stp_state 1 forward_delay 1500
+# STP on: a port that just joined listens before it forwards (the longest
+# forward delay there is: a minute before it forwards)
+ip link set br0 type bridge stp_state 1 forward_delay 3000
 ip link set tap0 nomaster; ip link set tap0 master br0
 t_is "$(checks tap0)" "tap0:port-state:warning" "STP: a new port is listening or learning"
-t_match "$($TUNKIT doctor tap0)" "fix: wait 15 s \\(forward delay\\), or tunkit bridge stp br0 off" \
+t_match "$($TUNKIT doctor tap0)" "fix: wait 30 s \\(forward delay\\), or tunkit bridge stp br0 off" \
 	"STP: the fix"
 ip link set br0 type bridge stp_state 0
 
@@ -59,7 +60,7 @@ ip route add 203.0.113.7/32 dev v0 mtu 1300
 $TUNKIT tunnel --connect 203.0.113.7:5000 --key "$KEY" --dev tc0 --addr 192.0.2.9/32 \
 	--mtu 1400 2>/dev/null &
 PIDS="$PIDS $!"
-wait_for 5 sh -c "$TUNKIT -j show tc0 | jq -en 'input | .[0].tunnel.handshakes_tx >= 2'"
+wait_for 60 sh -c "$TUNKIT -j show tc0 | jq -en 'input | .[0].tunnel.handshakes_tx >= 2'"
 t_is "$(checks tc0)" "tc0:mtu:error tc0:tunnel-silent:error" \
 	"tunnel: a silent peer and an MTU over the path"
 t_match "$($TUNKIT doctor tc0)" "fix: ip link set tc0 mtu 1240" "tunnel: MTU fix is path minus overhead"
@@ -70,14 +71,17 @@ PIDS="$PIDS $!"
 $TUNKIT tunnel --connect 127.0.0.1:5001 --key "$KEY.2" --dev tk0 --addr 192.0.2.2/32 \
 	2>/dev/null &
 PIDS="$PIDS $!"
-wait_for 5 sh -c "$TUNKIT -j show tl0 | jq -en 'input | .[0].tunnel.auth_failures >= 1'"
+wait_for 60 sh -c "$TUNKIT -j show tl0 | jq -en 'input | .[0].tunnel.auth_failures >= 1'"
 t_is "$(checks tl0)" "tl0:forwarding:note tl0:tunnel-auth:error" \
 	"wrong key: the listener says so (and notes forwarding is off)"
 kill -TERM $!; wait $! 2>/dev/null
-# the same key: a session, nothing but the note
+# the same key: a session, nothing but the note, once both sides have it
+# on every worker (the listener's comes with the connector's first frame)
 $TUNKIT tunnel --connect 127.0.0.1:5001 --key "$KEY" --dev tk1 --addr 192.0.2.3/32 2>/dev/null &
 PIDS="$PIDS $!"
-wait_for 5 sh -c "$TUNKIT -j show tk1 | jq -en 'input | .[0].tunnel.session_up'"
+all_up() { $TUNKIT -j show "$1" | jq -en 'input | .[0].tunnel |
+	.session_up and .workers_up == (.workers | length)'; }
+wait_for 60 all_up tk1 && wait_for 60 all_up tl0
 t_is "$(checks tl0 tk1)" "tl0:forwarding:note" "working tunnel: only the forwarding note"
 t_ok "a note alone: status 0" $TUNKIT doctor tl0 tk1
 t_done

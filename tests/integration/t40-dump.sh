@@ -25,15 +25,18 @@ $TUNKIT -q create -m tap --master br0 --up tap0
 $TUNKIT bridge attach br0 veth0 && ip link set veth0 up
 ip addr add 192.0.2.1/24 dev br0
 pids="$pids $(hold_tun tap0 tap)"
-wait_for 10 sh -c "bridge -j link show dev veth0 | jq -en 'input | .[0].state == \"forwarding\"'"
+# both ports forward (tap0 once its holder attached): the ARP is flooded to tap0
+forwarding() { bridge -j link show dev "$1" | jq -en 'input | .[0].state == "forwarding"'; }
+wait_for 60 forwarding veth0 && wait_for 60 forwarding tap0
 hostping() { ip netns exec $H ping -c "$1" -i 0.2 -W 1 "$2" >/dev/null 2>&1; }
 
-# capture CMD... in the background, then run traffic, then wait (10 s at most);
-# ready at "listening on", or with -j at the object {"listening": ...}
+# capture CMD... in the background until it listens ("listening on", or with -j the
+# object {"listening": ...}), then run traffic, then wait (its -c ends it; the timeout only
+# in case it never does)
 cap() {
 	out=$1; shift
-	timeout 10 $TUNKIT "$@" >"$out" 2>"$out.err" & cpid=$!
-	wait_for 5 grep -Eq 'listening on|^\{"listening":' "$out.err"
+	timeout 120 $TUNKIT "$@" >"$out" 2>"$out.err" & cpid=$!
+	wait_for 60 grep -Eq 'listening on|^\{"listening":' "$out.err"
 }
 done_cap() { wait $cpid; }
 
@@ -73,8 +76,11 @@ t_match "$(tail -n +2 "$dir/text.err")" '^tunkit: dump: veth0: 2 packets capture
 # tun: raw IPv4 and IPv6, what the kernel hands to the program
 $TUNKIT -q create --addr 198.51.100.1 --peer-addr 198.51.100.2 --up tun0
 ip addr add 2001:db8::1/64 dev tun0 nodad
+# no router solicitations (ICMPv6, every few seconds from the carrier on):
+# only the two pings match the filter, however long the capture takes
+sysctl -qw net.ipv6.conf.tun0.router_solicitations=0
 pids="$pids $(hold_tun tun0 tun)"
-wait_for 5 sh -c "$TUNKIT -j show tun0 | jq -en 'input | .[0].carrier'"
+wait_for 60 tk_has_carrier tun0
 cap "$dir/tun" -j dump -c 2 tun0 icmp or icmp6
 ping -c 1 -W 1 198.51.100.2 >/dev/null 2>&1
 ping -6 -c 1 -W 1 2001:db8::2 >/dev/null 2>&1
@@ -85,8 +91,8 @@ t_is "$(jq -r 'select(.layers.ipv6) | .layers.icmpv6.type' "$dir/tun")" 128 "ICM
 
 # -w read back by tcpdump; -r decodes as live capture did
 cap "$dir/live" -j dump -c 4 veth0 icmp
-timeout 10 $TUNKIT dump -w "$dir/f.pcap" -c 4 veth0 icmp 2>"$dir/w.err" & wpid=$!
-wait_for 5 grep -q "listening on" "$dir/w.err"
+timeout 120 $TUNKIT dump -w "$dir/f.pcap" -c 4 veth0 icmp 2>"$dir/w.err" & wpid=$!
+wait_for 60 grep -q "listening on" "$dir/w.err"
 hostping 2 192.0.2.1
 done_cap; wait $wpid
 t_is "$(tcpdump -n -r "$dir/f.pcap" 2>/dev/null | wc -l)" 4 "tcpdump reads the pcap: 4 packets"
@@ -102,10 +108,18 @@ if command -v valgrind >/dev/null && ! ldd "$TUNKIT" | grep -q libasan; then
 		--error-exitcode=99 $TUNKIT dump -x -e -r "$dir/f.pcap"
 	t_ok "valgrind: -r -j" valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
 		--error-exitcode=99 $TUNKIT -j dump -r "$dir/f.pcap"
-	(sleep 4; hostping 10 192.0.2.1) &  # valgrind starts slowly
-	t_ok "valgrind: live capture" timeout 20 valgrind -q --leak-check=full \
-		--errors-for-leak-kinds=definite --error-exitcode=99 $TUNKIT dump -c 2 veth0 icmp
-	wait
+	# valgrind starts slowly: the host pings once it listens, until an
+	# echo and its reply (-c 2) end it
+	timeout --foreground 300 valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
+		--error-exitcode=99 $TUNKIT dump -c 2 veth0 icmp >"$dir/vg" 2>"$dir/vg.err" &
+	vp=$!
+	wait_for 120 grep -q "listening on" "$dir/vg.err"
+	i=0
+	while ! tk_gone $vp && [ $i -lt 240 ]; do
+		hostping 1 192.0.2.1; sleep 0.5; i=$((i + 1))
+	done
+	t_waited 0 "valgrind: live capture" $vp "$dir/vg.err"
+	t_match "$(tr '\n' ' ' <"$dir/vg")" "ICMP echo request.*ICMP echo reply" "valgrind: an echo and its reply"
 fi
 t_status 1 "a missing device" $TUNKIT dump nosuch
 t_is "$(t_stderr)" "tunkit: dump: nosuch: no such device" "names it"

@@ -19,12 +19,18 @@ pids=""
 cleanup() { kill $pids $hpid 2>/dev/null; rm -rf "$dir" "$T_OUT" "$T_ERR"; }
 trap cleanup EXIT
 unshare -n sleep 600 & hpid=$!
-wait_for 5 sh -c "test \"\$(readlink /proc/$hpid/ns/net)\" != \"\$(readlink /proc/self/ns/net)\""
+wait_for 60 sh -c "test \"\$(readlink /proc/$hpid/ns/net)\" != \"\$(readlink /proc/self/ns/net)\""
 hx() { nsenter -t $hpid -n "$@"; }
 ip link add vb type veth peer name vh netns $hpid
 hx ip addr add 192.0.2.2/24 dev vh && hx ip link set vh up
 ip addr add 192.0.2.1/24 dev vb && ip link set vb up
 hx ip neigh replace 192.0.2.1 lladdr "$(ip -j link show vb | jq -r '.[0].address')" dev vh
+# both ends up for the kernel too (carrier, queueing discipline: linkwatch,
+# a moment later), or the first datagrams are dropped before vb sees them
+operup() { "$@" ip -j link show | jq -en '[input[] | select(.ifname == "vb" or .ifname == "vh")] |
+	length == 1 and .[0].operstate == "UP"'; }
+both_up() { operup && operup hx; }
+wait_for 60 both_up
 
 # send COUNT: COUNT 18-byte UDP datagrams to 192.0.2.1 port 9999, in bursts
 send() {
@@ -42,10 +48,18 @@ PY
 cap() {
 	name=$1; shift
 	# --foreground: a plain timeout passes a signal on twice (child, then group)
-	timeout --foreground 60 $TUNKIT "$@" >"$dir/$name" 2>"$dir/$name.err" &
+	timeout --foreground 300 $TUNKIT "$@" >"$dir/$name" 2>"$dir/$name.err" &
 	eval "pid_$name=$!"
 	pids="$pids $!"
-	wait_for 5 grep -q "listening on" "$dir/$name.err"
+	wait_for 60 grep -q "listening on" "$dir/$name.err"
+}
+# has N NAME: capture NAME shows (text) or wrote (-w, to burst.pcap) N packets
+has() {
+	if [ "$2" = w ]; then
+		[ "$(tcpdump -n -r "$dir/burst.pcap" 2>/dev/null | wc -l)" -ge "$1" ]
+	else
+		[ "$(wc -l <"$dir/$2")" -ge "$1" ]
+	fi
 }
 # summary NAME: "SEEN DROPPED" from its closing line
 summary() {
@@ -57,7 +71,10 @@ cap text dump vb udp port 9999
 cap out dump --out vb udp port 9999
 cap in -j dump --in -c 5 vb udp port 9999
 send $N
-sleep 1
+# each datagram is in the rings when send returns (the ring holds them
+# all); SIGINT once -w and text have read them all (or after two minutes:
+# then the counts below say what went missing)
+wait_for 120 has $N w; wait_for 120 has $N text
 kill -INT $pid_w $pid_text $pid_out
 wait $pid_w; t_is "$?" 0 "-w ends on SIGINT with status 0"
 wait $pid_text; wait $pid_out; wait $pid_in
@@ -90,16 +107,15 @@ t_is "$(jq -r '.direction' "$dir/in" | sort | uniq -c | sed 's/^ *//')" "5 in" "
 # down and up: the capture goes on; deleted: it ends with its summary
 cap life dump vb udp port 9999
 ip link set vb down
-wait_for 5 grep -q "went down" "$dir/life.err"
+wait_for 60 grep -q "went down" "$dir/life.err"
 t_match "$(cat "$dir/life.err")" "tunkit: dump: vb: the device went down" "down: said"
 ip link set vb up
 hx ip neigh replace 192.0.2.1 lladdr "$(ip -j link show vb | jq -r '.[0].address')" dev vh
-wait_for 5 sh -c "ip -j link show vb | jq -en 'input | .[0].operstate == \"UP\"'"
+wait_for 60 both_up
 send 10
-wait_for 5 sh -c "test \$(wc -l <$dir/life) -ge 10"
+wait_for 60 has 10 life
 ip link del vb
-i=0
-while kill -0 $pid_life 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+wait_for 60 tk_gone $pid_life
 t_ok "deleted: the capture ends" sh -c "! kill -0 $pid_life 2>/dev/null"
 wait $pid_life; t_is "$?" 0 "deleted: status 0"
 t_match "$(cat "$dir/life.err")" "tunkit: dump: vb: the device was deleted" "deleted: said"
