@@ -51,21 +51,21 @@ validate "$TOP_SRCDIR/docs/schema/error.json" "a usage error's JSON matches erro
 $TUNKIT -q create -m tap w0
 $TUNKIT -j stats -w 0.1 -c 1000 w0 s0 >"$T_OUT.s" 2>"$T_OUT.w" &
 spid=$!
-wait_for 5 test -s "$T_OUT.s"
+wait_for 60 test -s "$T_OUT.s"
 $TUNKIT -q delete w0
-wait_for 5 test -s "$T_OUT.w"
+wait_for 60 test -s "$T_OUT.w"
 kill -INT $spid; wait $spid
 validate "$TOP_SRCDIR/docs/schema/warning.json" "a warning's JSON matches warning.json" \
 	< <(jq -s . "$T_OUT.w")
 t_is "$(cat "$T_OUT")" 1 "one warning validated"
 $TUNKIT -j dump lo >/dev/null 2>"$T_OUT.d" &
 dpid=$!
-wait_for 5 grep -q '^{"listening":' "$T_OUT.d"
+wait_for 60 grep -q '^{"listening":' "$T_OUT.d"
 kill -INT $dpid; wait $dpid
 $TUNKIT -q create a0
 $TUNKIT -j dump --attach a0 >/dev/null 2>>"$T_OUT.d" &
 dpid=$!
-wait_for 5 grep -q '^{"attached":' "$T_OUT.d"
+wait_for 60 grep -q '^{"attached":' "$T_OUT.d"
 kill -INT $dpid; wait $dpid
 validate "$TOP_SRCDIR/docs/schema/dump-note.json" "dump's notes match dump-note.json" \
 	< <(jq -s . "$T_OUT.d")

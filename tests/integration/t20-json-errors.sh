@@ -132,9 +132,9 @@ t_is "$(jq -sc 'map(.error | [.command, .status, .message])' <"$T_ERR" 2>&1)" \
 $TUNKIT -q create -m tap tapw0
 $TUNKIT -j stats -w 0.1 -c 1000 tapw0 tap0 >"$d/w" 2>"$d/w.err" &
 bg=$!
-wait_for 5 test -s "$d/w"
+wait_for 60 test -s "$d/w"
 $TUNKIT -q delete tapw0
-wait_for 5 test -s "$d/w.err"
+wait_for 60 test -s "$d/w.err"
 kill -INT $bg; wait $bg
 t_is "$?" 0 "-j stats --watch: a device deleted under it, then Ctrl-C"
 t_is "$(jq -sc . "$d/w.err" 2>&1)" \
@@ -145,8 +145,8 @@ t_ok "-j: stdout is JSON Lines" jq -e . "$d/w"
 # dump's notes with -j: objects too, so stderr stays JSON Lines
 $TUNKIT -j dump -c 1 lo icmp >"$d/p" 2>"$d/p.err" &
 bg=$!
-wait_for 5 grep -q '^{"listening":' "$d/p.err"
-wait_for 5 sh -c "ping -c 1 -W 1 127.0.0.1; grep -q '^{\"summary\":' '$d/p.err'"
+wait_for 60 grep -q '^{"listening":' "$d/p.err"
+wait_for 60 sh -c "ping -c 1 -W 1 127.0.0.1; grep -q '^{\"summary\":' '$d/p.err'"
 wait $bg
 t_is "$?" 0 "-j dump -c 1 on lo"
 t_is "$(jq -sc 'map(keys[0])' "$d/p.err" 2>&1)" '["listening","summary"]' \
