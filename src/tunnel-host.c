@@ -286,9 +286,12 @@ int tk_tunnel_nat_on(struct tk_ctx *ctx, const struct tk_tunnel_cfg *cfg,
 		return tk_err(ctx, r, FWD);
 	tk_tunnel_nat_script(script, sizeof(script), h->dev);
 	r = nft(script, why, sizeof(why));
-	if (r)
+	if (r) {
+		if (h->fwd_was == '0')
+			write_proc(FWD, "0\n"); /* nothing changed by a --nat that failed */
 		return tk_fail(ctx, "nft", "could not add table \"tunkit-%s\"%s%s%s", h->dev,
 			       *why ? " (" : "", why, *why ? ")" : "");
+	}
 	h->nat_on = true;
 	return 0;
 }

@@ -78,6 +78,8 @@ run=nonft jcase 1 tunnel "tunnel --nat without nft" tunnel --listen 5999 --key "
 	--dev tkn0 --nat
 t_match "$(t_stderr)" '"message":"tunkit: tunnel: nft: could not add table \\"tunkit-tkn0\\" \(sh: .*nft: not found\)"' \
 	"tunnel --nat: nft's own words are inside the one message"
+t_is "$(cat /proc/sys/net/ipv4/ip_forward) $(ip -j link show tkn0 2>/dev/null | jq length)" "0 " \
+	"tunnel --nat without nft: forwarding off again, no device left"
 jcase 2 version "version: an operand" version x
 run=tofull jcase 1 version "version: stdout full" version
 run=tofull jcase 1 __complete "__complete: stdout full" __complete cr
