@@ -102,7 +102,8 @@ json_t *tk_tunnel_query(const char *dev)
 		struct pollfd p = { fd, POLLIN, 0 };
 		ssize_t n;
 
-		if (poll(&p, 1, 300) <= 0)
+		/* a loaded machine may take a while: the tunnel asks its workers first */
+		if (poll(&p, 1, 2000) <= 0)
 			goto out;
 		n = read(fd, buf + len, sizeof(buf) - 1 - len);
 		if (n < 0 && errno == EINTR)
