@@ -72,6 +72,14 @@ tn_start PB "$B" tunnel --connect 198.51.100.1:5000 --key "$KEY" --dev tkb --add
 wait_for 30 tn_up "$B" tkb && wait_for 30 tn_up "$A" tka
 t_is $? 0 "random flood: session up"
 ip netns exec "$B" ping -c 1 -W 3 192.0.2.1 >/dev/null # the path warm, as in service
+# the bad path's TCP connection may still be closing (A in LAST-ACK resends its FIN, B's
+# kernel answers across the new tunnel): wait until no socket sends on its own any more
+tcp_quiet() {
+	for ns in "$A" "$B"; do
+		[ -z "$(ip netns exec "$ns" ss -Htan exclude listening exclude time-wait)" ] || return 1
+	done
+}
+wait_for 120 tcp_quiet || ip netns exec "$A" ss -tan | sed 's/^/# /'
 rss() { awk '/^VmRSS/ { print $2 }' "/proc/$PA/status"; }
 rss0=$(rss)
 rx0=$(ip -n "$A" -j -s link show tka | jq '.[0].stats64.rx.packets')
