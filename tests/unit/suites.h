@@ -7,6 +7,7 @@
 
 #include <check.h>
 
+Suite *suite_aips(void);
 Suite *suite_capture(void);
 Suite *suite_cmd(void);
 Suite *suite_decode(void);
