@@ -44,7 +44,7 @@ static int pick_mtu(const struct tk_tunnel_cfg *c, const struct tk_tunnel *t, in
 	if (c->has_mtu)
 		return (int)c->mtu;
 	if (!t->listen) {
-		int m = tk_udp_path_mtu((const struct sockaddr *)&t->peer, t->peer_len);
+		int m = tk_udp_path_mtu((const struct sockaddr *)&t->one.addr, t->one.addr_len);
 
 		if (m > 0)
 			base = m;
@@ -136,7 +136,7 @@ static int prepare(struct tk_ctx *ctx, const struct tk_tunnel_cfg *c, struct tk_
 	t->no_offload = c->no_offload;
 	t->key_path = c->key;
 	r = t->listen ? tk_sockaddr_parse(ep, true, bind_to, blen)
-		      : tk_sockaddr_parse(ep, false, &t->peer, &t->peer_len);
+		      : tk_sockaddr_parse(ep, false, &t->one.addr, &t->one.addr_len);
 	if (r == -EINVAL)
 		return tk_usage(ctx, "endpoint \"%s\": expected %s", ep,
 				t->listen ? "[ADDR:]PORT" : "HOST:PORT");
@@ -154,10 +154,13 @@ static int prepare(struct tk_ctx *ctx, const struct tk_tunnel_cfg *c, struct tk_
 		return tk_fail(ctx, c->key, "not a key (make one with \"tunkit genkey\")");
 	if (r)
 		return tk_err(ctx, r, c->key);
-	tk_peer_init(&t->sess, key, c->ciphers ? c->ciphers : tk_crypto_ciphers(), !t->listen);
+	memcpy(t->psk, key, sizeof(key));
 	sodium_memzero(key, sizeof(key));
-	t->sess.rekey_after_ns = (uint64_t)c->rekey * TK_NSEC;
-	t->sess.rekey_after_msgs = c->rekey_packets;
+	t->ciphers = c->ciphers ? c->ciphers : tk_crypto_ciphers();
+	t->rekey_after_ns = (uint64_t)c->rekey * TK_NSEC;
+	t->rekey_after_msgs = c->rekey_packets;
+	if (!tk_remote_sess(t, &t->one))
+		return tk_err(ctx, -ENOMEM, NULL);
 	return 0;
 }
 
@@ -215,7 +218,6 @@ static void worker_free(struct tk_tunnel *t)
 	if (!t)
 		return;
 	tk_tunnel_close(t);
-	tk_peer_wipe(&t->sess);
 	free(t->pkt);
 	sodium_memzero(t->txq, sizeof(*t->txq));
 	free(t->txq);
@@ -231,8 +233,8 @@ static struct tk_tunnel *worker_clone(const struct tk_tunnel *t, unsigned i, int
 		return NULL;
 	w->listen = t->listen;
 	w->transport = t->transport;
-	w->peer = t->peer;
-	w->peer_len = t->peer_len;
+	w->one.addr = t->one.addr;
+	w->one.addr_len = t->one.addr_len;
 	w->keepalive = t->keepalive;
 	w->key_path = t->key_path;
 	w->event = t->event;
@@ -243,11 +245,17 @@ static struct tk_tunnel *worker_clone(const struct tk_tunnel *t, unsigned i, int
 	w->vnet = t->vnet;
 	w->tso = t->tso;
 	w->uso = t->uso;
-	w->sess = t->sess; /* the key and limits; no session is made yet */
-	w->sess.lane = i;
+	/* the key and limits; no session is made yet */
+	memcpy(w->psk, t->psk, sizeof(w->psk));
+	w->ciphers = t->ciphers;
+	w->rekey_after_ns = t->rekey_after_ns;
+	w->rekey_after_msgs = t->rekey_after_msgs;
 	w->worker = i;
 	w->tun_fd = fd;
-	return w;
+	if (tk_remote_sess(w, &w->one))
+		return w;
+	worker_free(w);
+	return NULL;
 }
 
 /* How many workers: --workers, or one per CPU; TCP carries one stream, so one. */
@@ -293,7 +301,7 @@ static int tunnel(struct tk_ctx *ctx, struct tk_tunnel_cfg *c, struct tk_tunnel 
 	r = prepare(ctx, c, t, &b, &blen);
 	if (r)
 		return r;
-	fam = t->listen ? b.ss_family : t->peer.ss_family;
+	fam = t->listen ? b.ss_family : t->one.addr.ss_family;
 	h.mtu = pick_mtu(c, t, fam);
 	c->nworkers = want_workers(c);
 	if (c->dry_run) {
@@ -380,9 +388,9 @@ static void reload(void *arg, struct tk_tunnel *t)
 	if (n.keepalive)
 		t->keepalive = n.keepalive;
 	if (n.rekey)
-		t->sess.rekey_after_ns = (uint64_t)n.rekey * TK_NSEC;
+		t->rekey_after_ns = (uint64_t)n.rekey * TK_NSEC;
 	if (n.rekey_packets)
-		t->sess.rekey_after_msgs = n.rekey_packets;
+		t->rekey_after_msgs = n.rekey_packets;
 	restart = json_array();
 	if (differs(c->listen, n.listen) || differs(c->connect, n.connect))
 		json_array_append_new(restart, json_string(n.listen ? "listen" : "connect"));

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sodium.h>
 
 #include "engine/frame.h"
 #include "engine/sockaddr.h"
@@ -44,6 +45,43 @@ void tk_tunnel_init(struct tk_tunnel *t)
 		t->wake_fd = -1;
 }
 
+struct tk_peer *tk_remote_sess(struct tk_tunnel *t, struct tk_remote *r)
+{
+	struct tk_peer *p = r->sess;
+
+	if (p)
+		return p;
+	p = malloc(sizeof(*p));
+	if (!p)
+		return NULL;
+	tk_peer_init(p, t->psk, t->ciphers, !t->listen);
+	p->lane = t->worker;
+	p->rekey_after_ns = t->rekey_after_ns;
+	p->rekey_after_msgs = t->rekey_after_msgs;
+	r->sess = p;
+	return p;
+}
+
+void tk_tunnel_settings(struct tk_tunnel *t)
+{
+	struct tk_peer *p = t->one.sess;
+
+	if (!p)
+		return;
+	tk_peer_set_key(p, t->psk);
+	p->rekey_after_ns = t->rekey_after_ns;
+	p->rekey_after_msgs = t->rekey_after_msgs;
+}
+
+void tk_remote_free(struct tk_remote *r)
+{
+	if (r->sess) {
+		tk_peer_wipe(r->sess);
+		free(r->sess);
+	}
+	r->sess = NULL;
+}
+
 static void close_fd(int *fd)
 {
 	if (*fd >= 0)
@@ -63,6 +101,8 @@ void tk_tunnel_close(struct tk_tunnel *t)
 		unlink(t->ctl_path);
 	close_fd(&t->ctl_fd);
 	close_fd(&t->tun_fd);
+	tk_remote_free(&t->one);
+	sodium_memzero(t->psk, sizeof(t->psk));
 	free(t->rbuf);
 	free(t->pbuf);
 	if (t->gro_q)
@@ -213,7 +253,7 @@ json_t *tk_tunnel_state_of(const struct tk_tunnel *t, const struct tk_worker_sna
 json_t *tk_tunnel_state(struct tk_tunnel *t)
 {
 	struct tk_worker_snap w[TK_WORKERS_MAX];
-	struct tk_tunnel_whole whole = { t->session_up, t->session_up, t->session_since };
+	struct tk_tunnel_whole whole = { t->session_up, t->session_up, t->one.session_since };
 	struct tk_group *g = t->group;
 	unsigned n = 1;
 

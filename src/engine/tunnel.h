@@ -35,6 +35,8 @@ enum tk_transport { TK_TR_UDP, TK_TR_TCP };
  * last may be shorter), over TCP one write of length-prefixed frames.
  */
 #define TK_TXQ_SIZE 65000 /* one UDP GSO send: under the 65507-byte datagram limit */
+struct tk_remote;
+
 struct tk_txq {
 	uint8_t buf[TK_TXQ_SIZE];
 	size_t off;		/* bytes queued */
@@ -42,6 +44,7 @@ struct tk_txq {
 	unsigned n;		/* frames queued */
 	bool closed;		/* UDP: a shorter frame ended the run */
 	uint64_t pkts, bytes;	/* the packets in it, counted once sent */
+	struct tk_remote *to;	/* the peer they go to */
 };
 
 struct tk_stats {
@@ -56,31 +59,47 @@ struct tk_stats {
 
 struct tk_group; /* engine/workers.h: the workers of one tunnel */
 
+/*
+ * One peer of the tunnel, as one worker sees it: where its frames go, its sessions, its
+ * timers.  A point-to-point tunnel has exactly one (t->one).  The sessions are allocated
+ * when the first handshake needs them, so a peer that never connected costs little.
+ */
+struct tk_remote {
+	struct tk_peer *sess;	      /* handshake and sessions; NULL until the first handshake */
+	struct sockaddr_storage addr; /* connect: the peer; listen: learnt from its frames */
+	socklen_t addr_len;
+	bool have_addr, session_up;
+	bool fresh_handshake;	      /* connect side: a new TCP connection wants one */
+	double session_since, last_rx, last_tx, last_handshake;
+	double unanswered;	      /* first frame sent since the last one received, 0 none */
+	double last_probe;
+	uint64_t tx_packets, tx_bytes, rx_packets, rx_bytes;
+};
+
 struct tk_tunnel {
 	/* configuration, set before tk_loop_run */
 	bool listen;
 	enum tk_transport transport;
-	struct sockaddr_storage peer; /* connect: the peer; listen: learnt */
-	socklen_t peer_len;
 	unsigned keepalive;	      /* seconds, 0 off */
 	const char *key_path;	      /* re-read on SIGHUP */
 	const char *ctl_path;	      /* control socket, or NULL */
 	void (*event)(void *arg, json_t *ev); /* takes the reference */
 	void *event_arg;
 	/* SIGHUP, before the key is read again: the caller may change key_path,
-	 * keepalive and the session limits (sess.rekey_after_*) */
+	 * keepalive and the session limits (rekey_after_*) */
 	void (*reload)(void *arg, struct tk_tunnel *t);
 	void *reload_arg;
+	/* what a peer's sessions are made with (tk_remote_sess) */
+	uint8_t psk[TK_KEY_LEN];      /* the shared key */
+	unsigned ciphers;	      /* TK_CIPHER_* this side allows */
+	uint64_t rekey_after_ns, rekey_after_msgs; /* 0: the defaults */
 
 	/* state */
 	int tun_fd, sock_fd, lsock_fd, sig_fd, timer_fd, ctl_fd, ep_fd;
-	bool have_peer, session_up;
-	struct tk_peer sess;	      /* handshake and sessions */
+	struct tk_remote one;	      /* the peer */
+	bool session_up;	      /* a peer has a session: the worker carries traffic */
 	struct tk_stats st;
-	double started, session_since, last_rx, last_tx, last_handshake;
-	double unanswered;	      /* first frame sent since the last one received, 0 none */
-	double last_probe;
-	bool fresh_handshake;	      /* connect side: a new TCP connection wants one */
+	double started;
 	unsigned retry;		      /* connect side: TCP reconnect backoff step */
 	double next_reconnect;
 	unsigned log_budget;	      /* rate limit of bad-packet log lines */
@@ -113,6 +132,16 @@ struct tk_tunnel {
 	unsigned seen_gen;	/* the group's settings generation applied */
 	bool detached;		/* worker > 0: its queue is off the device while no session is up */
 };
+
+/* r's sessions, made (with t's key, ciphers, limits and lane) on first use: NULL when out
+ * of memory. */
+struct tk_peer *tk_remote_sess(struct tk_tunnel *t, struct tk_remote *r);
+/* Frees r's sessions (wiped). */
+void tk_remote_free(struct tk_remote *r);
+/* After t's key or session limits changed: the peers' next sessions use them. */
+void tk_tunnel_settings(struct tk_tunnel *t);
+/* r's session is over (why: "timeout", "expired", "connection lost"). */
+void tk_loop_session_down(struct tk_tunnel *t, struct tk_remote *r, const char *why);
 
 /* Now in seconds (CLOCK_REALTIME with microseconds) and on the monotonic clock. */
 double tk_now(void);
@@ -162,12 +191,12 @@ json_t *tk_tunnel_state_of(const struct tk_tunnel *t, const struct tk_worker_sna
 
 /* Underlay transports.  bind is for --listen, peer for --connect. */
 int tk_udp_open(struct tk_tunnel *t, const struct sockaddr *bind, socklen_t blen);
-int tk_udp_send(struct tk_tunnel *t, const uint8_t *frame, size_t len);
 int tk_udp_send_to(struct tk_tunnel *t, const uint8_t *frame, size_t len,
 		   const struct sockaddr_storage *to);
-/* Sends len bytes of frames of seg bytes each (the last may be shorter) to the peer, in one
- * GSO call when t->gso, else one datagram per frame.  0 or -errno. */
-int tk_udp_send_batch(struct tk_tunnel *t, const uint8_t *buf, size_t len, size_t seg);
+/* Sends len bytes of frames of seg bytes each (the last may be shorter) to to, in one GSO
+ * call when t->gso, else one datagram per frame.  0 or -errno. */
+int tk_udp_send_batch(struct tk_tunnel *t, const struct sockaddr_storage *to, const uint8_t *buf,
+		      size_t len, size_t seg);
 /* Reads one datagram, or with t->gro a run of coalesced ones of *seg bytes each (the last
  * may be shorter; *seg is the length when there is one), into buf; returns the total
  * length, -EAGAIN, or -errno. */

@@ -36,15 +36,17 @@ int tk_workers_poke(const struct tk_tunnel *t)
 
 void tk_workers_snap(const struct tk_tunnel *t, struct tk_worker_snap *s)
 {
+	const struct tk_remote *r = &t->one;
+
 	s->st = t->st;
 	s->session_up = t->session_up;
-	s->have_peer = t->have_peer;
+	s->have_peer = r->have_addr;
 	s->attached = !t->detached;
-	s->peer = t->peer;
-	s->sessions = t->sess.sessions;
+	s->peer = r->addr;
+	s->sessions = r->sess ? r->sess->sessions : 0;
 	s->coalesced = t->gro_q ? t->gro_q->coalesced : 0;
-	s->cipher = t->sess.has_cur ? t->sess.cur.cipher : 0;
-	s->last_handshake = t->last_handshake;
+	s->cipher = r->sess && r->sess->has_cur ? r->sess->cur.cipher : 0;
+	s->last_handshake = r->last_handshake;
 }
 
 /* Under the lock: t's snapshot, answering the request worker 0 made last. */
@@ -110,10 +112,10 @@ void tk_workers_reload(struct tk_tunnel *t)
 	if (!g)
 		return;
 	pthread_mutex_lock(&g->lock);
-	memcpy(g->psk, t->sess.psk, TK_KEY_LEN);
+	memcpy(g->psk, t->psk, TK_KEY_LEN);
 	g->keepalive = t->keepalive;
-	g->rekey_after_ns = t->sess.rekey_after_ns;
-	g->rekey_after_msgs = t->sess.rekey_after_msgs;
+	g->rekey_after_ns = t->rekey_after_ns;
+	g->rekey_after_msgs = t->rekey_after_msgs;
 	g->gen++;
 	pthread_mutex_unlock(&g->lock);
 	for (unsigned i = 1; i < g->n; i++)
@@ -136,10 +138,11 @@ int tk_workers_woken(struct tk_tunnel *t)
 	} else {
 		if (t->seen_gen != g->gen) {
 			t->seen_gen = g->gen;
-			tk_peer_set_key(&t->sess, g->psk);
+			memcpy(t->psk, g->psk, TK_KEY_LEN);
 			t->keepalive = g->keepalive;
-			t->sess.rekey_after_ns = g->rekey_after_ns;
-			t->sess.rekey_after_msgs = g->rekey_after_msgs;
+			t->rekey_after_ns = g->rekey_after_ns;
+			t->rekey_after_msgs = g->rekey_after_msgs;
+			tk_tunnel_settings(t);
 		}
 		if (g->snap_gen[t->worker] != g->snap_req)
 			publish_locked(t);
@@ -156,8 +159,10 @@ static bool whole_up(const struct tk_group *g)
 
 static json_t *peer_json(const struct tk_tunnel *t)
 {
-	return json_pack("{s:o,s:o}", "peer", tk_sockaddr_json(&t->peer), "cipher",
-			 tk_cipher_json(t->sess.has_cur ? t->sess.cur.cipher : 0));
+	const struct tk_remote *r = &t->one;
+
+	return json_pack("{s:o,s:o}", "peer", tk_sockaddr_json(&r->addr), "cipher",
+			 tk_cipher_json(r->sess && r->sess->has_cur ? r->sess->cur.cipher : 0));
 }
 
 /* One worker: its session is the tunnel's. */
@@ -167,7 +172,8 @@ static void session_one(struct tk_tunnel *t, enum tk_session_change c, const cha
 		tk_tunnel_event(t, "session_up", peer_json(t));
 	else if (c == TK_SESSION_REKEYED)
 		tk_tunnel_event(t, "rekeyed",
-				json_pack("{s:I}", "sessions", (json_int_t)t->sess.sessions));
+				json_pack("{s:I}", "sessions",
+					  (json_int_t)(t->one.sess ? t->one.sess->sessions : 0)));
 	else
 		tk_tunnel_event(t, "session_down", json_pack("{s:s}", "reason", why));
 }
