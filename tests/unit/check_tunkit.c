@@ -9,9 +9,9 @@
 
 int main(void)
 {
-	Suite *(*const suites[])(void) = { suite_aips, suite_capture, suite_cmd,   suite_decode, suite_engine,
+	Suite *(*const suites[])(void) = { suite_capture, suite_cmd,   suite_decode, suite_engine,
 					   suite_err,	  suite_offload, suite_opt,  suite_out,
-					   suite_peer,	  suite_reply,	 suite_state, suite_stats,
+					   suite_peer,	  suite_reply,	 suite_state, suite_stats, suite_tables,
 					   suite_words };
 	SRunner *sr = srunner_create(NULL);
 	int failed;

@@ -7,7 +7,6 @@
 
 #include <check.h>
 
-Suite *suite_aips(void);
 Suite *suite_capture(void);
 Suite *suite_cmd(void);
 Suite *suite_decode(void);
@@ -18,6 +17,7 @@ Suite *suite_opt(void);
 Suite *suite_out(void);
 Suite *suite_peer(void);
 Suite *suite_state(void);
+Suite *suite_tables(void);
 Suite *suite_stats(void);
 Suite *suite_reply(void);
 Suite *suite_words(void);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Allowed addresses (engine/allowedips.c): hand-made cases, clashes, and the longest-prefix
- * match against a plain reference (scan every prefix, keep the longest) on random tables.
+ * The hub's tables: allowed addresses (engine/allowedips.c: hand-made cases, clashes, and
+ * the longest-prefix match against a plain reference that scans every prefix, on random
+ * tables) and session indexes (engine/itab.c, against a plain array).
  */
 #include <arpa/inet.h>
 #include <check.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "engine/allowedips.h"
+#include "engine/itab.h"
 #include "suites.h"
 
 static struct tk_aip pfx(const char *s, unsigned plen, uint32_t owner)
@@ -163,15 +165,68 @@ START_TEST(aips_packet)
 }
 END_TEST
 
-Suite *suite_aips(void)
+/* Random adds and deletes, many colliding homes, against an array of (index, owner). */
+START_TEST(itab_random)
 {
-	Suite *s = suite_create("aips");
-	TCase *tc = tcase_create("lookup");
+	static uint32_t idx[4096];
+	static void *own[4096];
+	struct tk_itab t = { 0 };
+	unsigned seed = 11;
+	size_t n = 0;
+
+	for (int op = 0; op < 100000; op++) {
+		unsigned r = (unsigned)rand_r(&seed);
+		uint32_t k = ((unsigned)rand_r(&seed) % 3000 + 1) << 4 | 3; /* one lane */
+
+		if (r % 3 && n < 4096) {
+			void *o = (void *)(uintptr_t)(r % 7 + 1);
+			size_t i;
+			int e;
+
+			for (i = 0; i < n && idx[i] != k; i++)
+				;
+			e = tk_itab_add(&t, k, o);
+			if (i < n) {
+				ck_assert_int_eq(e, own[i] == o ? 0 : -EEXIST);
+			} else {
+				ck_assert_int_eq(e, 0);
+				idx[n] = k;
+				own[n++] = o;
+			}
+		} else if (n) {
+			size_t i = r % n;
+
+			tk_itab_del(&t, idx[i], (void *)1); /* a wrong owner changes nothing */
+			if (own[i] != (void *)1) {
+				ck_assert_ptr_eq(tk_itab_get(&t, idx[i]), own[i]);
+				tk_itab_del(&t, idx[i], own[i]);
+			}
+			ck_assert_ptr_null(tk_itab_get(&t, idx[i]));
+			idx[i] = idx[--n];
+			own[i] = own[n];
+		}
+		if (op % 1000 == 0)
+			for (size_t i = 0; i < n; i++)
+				ck_assert_ptr_eq(tk_itab_get(&t, idx[i]), own[i]);
+		ck_assert_uint_eq(t.n, n);
+	}
+	ck_assert_int_eq(tk_itab_add(&t, 0, own), -EINVAL);
+	tk_itab_free(&t);
+}
+END_TEST
+
+Suite *suite_tables(void)
+{
+	Suite *s = suite_create("tables");
+	TCase *tc = tcase_create("allowedips");
+	TCase *it = tcase_create("itab");
 
 	tcase_add_test(tc, aips_longest);
 	tcase_add_test(tc, aips_clash);
 	tcase_add_test(tc, aips_random);
 	tcase_add_test(tc, aips_packet);
+	tcase_add_test(it, itab_random);
 	suite_add_tcase(s, tc);
+	suite_add_tcase(s, it);
 	return s;
 }
