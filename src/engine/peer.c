@@ -25,30 +25,52 @@ void tk_peer_set_key(struct tk_peer *p, const uint8_t psk[TK_KEY_LEN])
 	memcpy(p->psk, psk, TK_KEY_LEN);
 }
 
-void tk_peer_wipe(struct tk_peer *p)
+
+/* index leaves the table: no session or handshake of p uses it any more. */
+static void release(struct tk_peer *p, uint32_t index)
 {
-	sodium_memzero(p, sizeof(*p));
+	if (p->itab)
+		tk_itab_del(p->itab, index, p->owner);
 }
 
-static void drop(struct tk_session *s, bool *has)
+static void drop(struct tk_peer *p, struct tk_session *s, bool *has)
 {
-	if (*has)
+	if (*has) {
+		release(p, s->local_index);
 		tk_crypto_session_wipe(s);
+	}
 	*has = false;
 }
 
-/* A random index of our lane that no live session or pending handshake uses (never 0). */
+void tk_peer_wipe(struct tk_peer *p)
+{
+	drop(p, &p->cur, &p->has_cur);
+	drop(p, &p->next, &p->has_next);
+	drop(p, &p->prev, &p->has_prev);
+	if (p->hs_pending)
+		release(p, p->hs.local_index);
+	sodium_memzero(p, sizeof(*p));
+}
+
+/* A random index of our lane that no live session or pending handshake uses (never 0), and
+ * no other peer's either (the table); 0 when the table has no room. */
 static uint32_t new_index(const struct tk_peer *p)
 {
 	uint32_t i;
+	int r;
 
-	do
+	for (;;) {
 		i = (randombytes_random() & ~(TK_PEER_LANES - 1)) | p->lane;
-	while (!i || (p->has_cur && i == p->cur.local_index) ||
-	        (p->has_next && i == p->next.local_index) ||
-	        (p->has_prev && i == p->prev.local_index) ||
-	        (p->hs_pending && i == p->hs.local_index));
-	return i;
+		if (!i || (p->has_cur && i == p->cur.local_index) ||
+		        (p->has_next && i == p->next.local_index) ||
+		        (p->has_prev && i == p->prev.local_index) ||
+		        (p->hs_pending && i == p->hs.local_index))
+			continue;
+		r = p->itab ? tk_itab_add(p->itab, i, p->owner) : 0;
+		if (r == -EEXIST)
+			continue;
+		return r ? 0 : i;
+	}
 }
 
 /* The configured limits on a new session; the reject age stays a minute past the rekey age. */
@@ -64,7 +86,7 @@ static void limits(const struct tk_peer *p, struct tk_session *s)
 /* s becomes the sending session; the old one is kept for receiving. */
 static void promote(struct tk_peer *p, struct tk_session *s)
 {
-	drop(&p->prev, &p->has_prev);
+	drop(p, &p->prev, &p->has_prev);
 	if (p->has_cur) {
 		p->prev = p->cur;
 		p->has_prev = true;
@@ -108,12 +130,18 @@ int tk_peer_initiate(struct tk_peer *p, uint64_t now_ns, uint8_t out[TK_FRAME_IN
 	int r;
 
 	/* a new ephemeral key and index each time: a late response to the old one is ignored */
+	if (p->hs_pending)
+		release(p, p->hs.local_index);
 	tk_handshake_wipe(&p->hs);
 	p->hs_pending = false;
 	idx = new_index(p);
+	if (!idx)
+		return -ENOMEM;
 	r = tk_handshake_initiate(&p->hs, p->psk, idx, p->ciphers, out);
-	if (r < 0)
+	if (r < 0) {
+		release(p, idx);
 		return r;
+	}
 	p->hs_pending = true;
 	p->hs_sent_ns = now_ns;
 	if (p->hs_tries < 16)
@@ -142,6 +170,7 @@ static int answer(struct tk_peer *p, uint64_t now_ns, const uint8_t *frame, size
         uint8_t out[TK_FRAME_RESP_LEN], size_t *len)
 {
 	struct tk_session s;
+	uint32_t idx;
 	int r;
 
 	if (p->initiator)
@@ -149,11 +178,16 @@ static int answer(struct tk_peer *p, uint64_t now_ns, const uint8_t *frame, size
 	/* worker k answers worker k only: one session each, never flapping between two */
 	if (TK_PEER_LANE(tk_frame_get_le32(frame + 4)) != p->lane)
 		return -EXDEV;
-	r = tk_handshake_respond(p->psk, frame, flen, new_index(p), p->ciphers, now_ns, out, &s);
-	if (r < 0)
+	idx = new_index(p);
+	if (!idx)
+		return -ENOMEM;
+	r = tk_handshake_respond(p->psk, frame, flen, idx, p->ciphers, now_ns, out, &s);
+	if (r < 0) {
+		release(p, idx);
 		return r;
+	}
 	limits(p, &s);
-	drop(&p->next, &p->has_next);
+	drop(p, &p->next, &p->has_next);
 	p->next = s;
 	p->has_next = true;
 	tk_crypto_session_wipe(&s);
@@ -166,16 +200,20 @@ static int finish(struct tk_peer *p, uint64_t now_ns, const uint8_t *frame, size
         unsigned *events)
 {
 	struct tk_session s;
+	uint32_t idx;
 	int r;
 
 	if (!p->initiator || !p->hs_pending)
 		return -EBADMSG;
+	idx = p->hs.local_index;
 	r = tk_handshake_finish(&p->hs, frame, flen, now_ns, &s);
 	if (r == -EBADMSG)
 		return r; /* a forged response: the handshake stays pending */
 	p->hs_pending = false;
-	if (r < 0)
+	if (r < 0) {
+		release(p, idx);
 		return r;
+	}
 	limits(p, &s);
 	s.confirmed = true; /* the response authenticated under the new keys' handshake */
 	promote(p, &s);
@@ -239,12 +277,12 @@ int tk_peer_receive(struct tk_peer *p, uint64_t now_ns, uint8_t *frame, size_t f
 bool tk_peer_expire(struct tk_peer *p, uint64_t now_ns)
 {
 	if (p->has_prev && tk_crypto_expired(&p->prev, now_ns))
-		drop(&p->prev, &p->has_prev);
+		drop(p, &p->prev, &p->has_prev);
 	/* an initiation never confirmed within the rekey timeout was a replay or is lost */
 	if (p->has_next && now_ns - p->next.created_ns > TK_REKEY_TIMEOUT_SEC * TK_NSEC)
-		drop(&p->next, &p->has_next);
+		drop(p, &p->next, &p->has_next);
 	if (p->has_cur && tk_crypto_expired(&p->cur, now_ns)) {
-		drop(&p->cur, &p->has_cur);
+		drop(p, &p->cur, &p->has_cur);
 		return true;
 	}
 	return false;

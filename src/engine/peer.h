@@ -24,6 +24,7 @@
 
 #include "engine/crypto.h"
 #include "engine/handshake.h"
+#include "engine/itab.h"
 
 struct tk_peer {
 	struct tk_session cur, next, prev;
@@ -39,6 +40,10 @@ struct tk_peer {
 	uint64_t rekey_after_msgs;
 	uint64_t sessions;       /* sessions made, ever */
 	unsigned lane;           /* the worker (engine/workers.h): the low 4 bits of our indexes */
+	/* where this peer's local indexes are registered, so a frame finds its peer among many
+	 * (engine/itab.h); NULL for a tunnel of one peer */
+	struct tk_itab *itab;
+	void *owner;
 };
 
 /* Session indexes carry the lane of the worker that made them in their low bits, so the
@@ -57,7 +62,9 @@ enum tk_peer_rx {
 /* Flags tk_peer_receive() sets in *events. */
 #define TK_PEER_EV_NEW_SESSION 0x1 /* cur changed (first session, rekey, restart) */
 
-/* Key, ciphers and role; everything else zero.  sodium_init() must have succeeded. */
+/* Key, ciphers and role; everything else zero.  sodium_init() must have succeeded.  With
+ * itab set (after init), every local index the peer makes is registered there under owner
+ * while a session or pending handshake uses it, and only an index free there is chosen. */
 void tk_peer_init(struct tk_peer *p, const uint8_t psk[TK_KEY_LEN], unsigned ciphers,
         bool initiator);
 /* A new key (SIGHUP): sessions stay until they are replaced by the next handshake. */

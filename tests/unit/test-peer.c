@@ -343,6 +343,55 @@ START_TEST(peer_lanes)
 }
 END_TEST
 
+/* Registered indexes follow the sessions: what the table holds is what each peer's sessions
+ * and pending handshake use, through rekeys, expiry and wipe. */
+static bool holds_exactly(const struct tk_itab *t, const struct tk_peer *p)
+{
+	size_t n = 0;
+
+	if (p->has_cur && tk_itab_get(t, p->cur.local_index) == p->owner)
+		n++;
+	if (p->has_next && tk_itab_get(t, p->next.local_index) == p->owner)
+		n++;
+	if (p->has_prev && tk_itab_get(t, p->prev.local_index) == p->owner)
+		n++;
+	if (p->hs_pending && tk_itab_get(t, p->hs.local_index) == p->owner)
+		n++;
+	return n == t->n;
+}
+
+START_TEST(peer_itab)
+{
+	struct tk_itab ti = { 0 }, tr = { 0 };
+	struct tk_peer i, r;
+	int owner_i, owner_r;
+
+	tk_peer_init(&i, psk, TK_CIPHER_ALL, true);
+	tk_peer_init(&r, psk, TK_CIPHER_ALL, false);
+	i.itab = &ti;
+	i.owner = &owner_i;
+	r.itab = &tr;
+	r.owner = &owner_r;
+	for (int k = 0; k < 6; k++) {
+		connect_pair(&i, &r, (uint64_t)k * SEC);
+		ck_assert(holds_exactly(&ti, &i));
+		ck_assert(holds_exactly(&tr, &r));
+		ck_assert_uint_le(ti.n, 2); /* cur and prev */
+		ck_assert_uint_le(tr.n, 2);
+	}
+	ck_assert_int_eq(tk_peer_initiate(&i, 7 * SEC, (uint8_t[TK_FRAME_INIT_LEN]){ 0 }), 0);
+	ck_assert(holds_exactly(&ti, &i)); /* the pending handshake's index too */
+	ck_assert_uint_eq(ti.n, 3);
+	ck_assert(tk_peer_expire(&r, 400 * SEC)); /* every session of r is past its age */
+	ck_assert_uint_eq(tr.n, 0);
+	tk_peer_wipe(&i);
+	ck_assert_uint_eq(ti.n, 0);
+	tk_peer_wipe(&r);
+	tk_itab_free(&ti);
+	tk_itab_free(&tr);
+}
+END_TEST
+
 Suite *suite_peer(void)
 {
 	Suite *s = suite_create("peer");
@@ -357,6 +406,7 @@ Suite *suite_peer(void)
 	tcase_add_test(tc, peer_backoff);
 	tcase_add_test(tc, peer_wrong_key);
 	tcase_add_test(tc, peer_lanes);
+	tcase_add_test(tc, peer_itab);
 	suite_add_tcase(s, tc);
 	return s;
 }
