@@ -96,13 +96,16 @@ json_t *tk_tunnel_query(const char *dev)
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return NULL;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+	/* the request: an empty line asks for the state */
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    send(fd, "\n", 1, MSG_NOSIGNAL) != 1)
 		goto out;
 	while (len < sizeof(buf) - 1) {
 		struct pollfd p = { fd, POLLIN, 0 };
 		ssize_t n;
 
-		if (poll(&p, 1, 300) <= 0)
+		/* a loaded machine may take a while: the tunnel asks its workers first */
+		if (poll(&p, 1, 2000) <= 0)
 			goto out;
 		n = read(fd, buf + len, sizeof(buf) - 1 - len);
 		if (n < 0 && errno == EINTR)

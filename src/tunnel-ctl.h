@@ -20,7 +20,7 @@
 int tk_tunnel_ctl_path(char *buf, size_t size, const char *dev, int mkdirs);
 
 /* The state of dev's running tunnel (a new object), or NULL when no tunnel
- * answers within 300 ms. */
+ * answers within 2 s. */
 json_t *tk_tunnel_query(const char *dev);
 
 /* Every running tunnel of this network namespace: an object ifname -> state

@@ -519,6 +519,7 @@ static void on_tick(struct tk_tunnel *t)
 	    now >= t->next_reconnect)
 		tcp_reconnect(t, now);
 	tick_remote(t, &t->one, now_ns(), now);
+	tk_ctl_expire(t, now);
 	tk_workers_publish(t);
 }
 
@@ -622,6 +623,7 @@ static int tcp_watch(struct tk_tunnel *t, int fd)
 static int dispatch(struct tk_tunnel *t, const struct epoll_event *ev)
 {
 	int fd = ev->data.fd, r = 0;
+	struct tk_ctl_conn *c;
 
 	if (fd == t->sig_fd)
 		return on_signal(t) ? 1 : 0;
@@ -644,7 +646,11 @@ static int dispatch(struct tk_tunnel *t, const struct epoll_event *ev)
 		return r;
 	}
 	if (fd == t->ctl_fd) {
-		tk_ctl_answer(t);
+		tk_ctl_accept(t);
+		return 0;
+	}
+	if ((c = tk_ctl_conn_of(t, fd))) {
+		tk_ctl_read(t, c);
 		return 0;
 	}
 	if (fd == t->lsock_fd) {

@@ -43,6 +43,8 @@ void tk_tunnel_init(struct tk_tunnel *t)
 	memset(t, 0, sizeof(*t));
 	t->pend_fd = t->tun_fd = t->sock_fd = t->lsock_fd = t->sig_fd = t->timer_fd = t->ctl_fd = t->ep_fd =
 		t->wake_fd = -1;
+	for (size_t i = 0; i < TK_CTL_CONNS; i++)
+		t->ctl_conn[i].fd = -1;
 }
 
 struct tk_peer *tk_remote_sess(struct tk_tunnel *t, struct tk_remote *r)
@@ -97,6 +99,7 @@ void tk_tunnel_close(struct tk_tunnel *t)
 	close_fd(&t->sig_fd);
 	close_fd(&t->timer_fd);
 	close_fd(&t->ep_fd);
+	tk_ctl_close(t);
 	if (t->ctl_fd >= 0 && t->ctl_path)
 		unlink(t->ctl_path);
 	close_fd(&t->ctl_fd);

@@ -59,6 +59,15 @@ struct tk_stats {
 
 struct tk_group; /* engine/workers.h: the workers of one tunnel */
 
+/* A control socket connection waiting for its request line (engine/ctl.c). */
+#define TK_CTL_CONNS 8
+struct tk_ctl_conn {
+	int fd; /* -1: free */
+	size_t len;
+	double since;
+	char buf[4096];
+};
+
 /*
  * One peer of the tunnel, as one worker sees it: where its frames go, its sessions, its
  * timers.  A point-to-point tunnel has exactly one (t->one).  The sessions are allocated
@@ -89,6 +98,10 @@ struct tk_tunnel {
 	 * keepalive and the session limits (rekey_after_*) */
 	void (*reload)(void *arg, struct tk_tunnel *t);
 	void *reload_arg;
+	/* a control socket request other than the state: the answer (new object), or NULL for
+	 * an op it does not know */
+	json_t *(*request)(void *arg, struct tk_tunnel *t, const char *op, const json_t *req);
+	void *request_arg;
 	/* what a peer's sessions are made with (tk_remote_sess) */
 	uint8_t psk[TK_KEY_LEN];      /* the shared key */
 	unsigned ciphers;	      /* TK_CIPHER_* this side allows */
@@ -96,6 +109,7 @@ struct tk_tunnel {
 
 	/* state */
 	int tun_fd, sock_fd, lsock_fd, sig_fd, timer_fd, ctl_fd, ep_fd;
+	struct tk_ctl_conn ctl_conn[TK_CTL_CONNS];
 	struct tk_remote one;	      /* the peer */
 	bool session_up;	      /* a peer has a session: the worker carries traffic */
 	struct tk_stats st;
@@ -224,8 +238,14 @@ int tk_tcp_send_raw(struct tk_tunnel *t, const uint8_t *buf, size_t len);
 int tk_tcp_recv(struct tk_tunnel *t, int (*deliver)(struct tk_tunnel *, uint8_t *, size_t));
 void tk_tcp_drop(struct tk_tunnel *t);
 
-/* Control socket: create at ctl_path, answer one connection. */
+/* Control socket (engine/ctl.c): create at ctl_path; accept a connection; read what a
+ * connection sent and answer once its request line is whole; close the connections that
+ * said nothing for too long, or all of them. */
 int tk_ctl_open(struct tk_tunnel *t);
-void tk_ctl_answer(struct tk_tunnel *t);
+void tk_ctl_accept(struct tk_tunnel *t);
+struct tk_ctl_conn *tk_ctl_conn_of(struct tk_tunnel *t, int fd);
+void tk_ctl_read(struct tk_tunnel *t, struct tk_ctl_conn *c);
+void tk_ctl_expire(struct tk_tunnel *t, double now);
+void tk_ctl_close(struct tk_tunnel *t);
 
 #endif
