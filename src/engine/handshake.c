@@ -23,8 +23,9 @@ _Static_assert(TK_FRAME_RESP_LEN <= TK_FRAME_INIT_LEN, "no amplification");
 
 static int noise_init(struct tk_noise_hs *n, bool initiator, const uint8_t *psk)
 {
-	return tk_noise_hs_init(n, initiator, (const uint8_t *)TK_HANDSHAKE_PROLOGUE,
-	        strlen(TK_HANDSHAKE_PROLOGUE), psk);
+	return tk_noise_hs_init(n, &tk_noise_nnpsk0, initiator,
+	        (const uint8_t *)TK_HANDSHAKE_PROLOGUE, strlen(TK_HANDSHAKE_PROLOGUE), NULL, NULL,
+	        psk);
 }
 
 int tk_handshake_initiate(struct tk_handshake *hs, const uint8_t psk[TK_KEY_LEN],

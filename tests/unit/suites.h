@@ -12,6 +12,7 @@ Suite *suite_cmd(void);
 Suite *suite_decode(void);
 Suite *suite_engine(void);
 Suite *suite_err(void);
+Suite *suite_noise(void);
 Suite *suite_offload(void);
 Suite *suite_opt(void);
 Suite *suite_out(void);
