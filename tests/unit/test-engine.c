@@ -424,6 +424,57 @@ START_TEST(frame_parse)
 }
 END_TEST
 
+START_TEST(frame_parse_v2)
+{
+	static const struct {
+		uint8_t type;
+		size_t len;
+	} hs[] = {{TK_FRAME_IK_INIT, 156}, {TK_FRAME_IK_RESP, 100}, {TK_FRAME_COOKIE, 64}};
+	uint8_t b[TK_FRAME_HS_MAX + 1] = {0};
+	static struct tk_framer fr;
+	struct tk_frame f;
+
+	tk_frame_put_ik_init(b, 0x04030201);
+	ck_assert_int_eq(tk_frame_parse(b, TK_FRAME_IK_INIT_LEN, &f), 0);
+	ck_assert_uint_eq(f.type, TK_FRAME_IK_INIT);
+	ck_assert_uint_eq(f.sender, 0x04030201);
+	ck_assert_uint_eq(f.receiver, 0);
+	tk_frame_put_ik_resp(b, 1, 2);
+	ck_assert_int_eq(tk_frame_parse(b, TK_FRAME_IK_RESP_LEN, &f), 0);
+	ck_assert_uint_eq(f.sender, 1);
+	ck_assert_uint_eq(f.receiver, 2);
+	tk_frame_put_cookie(b, 7);
+	ck_assert_int_eq(tk_frame_parse(b, TK_FRAME_COOKIE_LEN, &f), 0);
+	ck_assert_uint_eq(f.type, TK_FRAME_COOKIE);
+	ck_assert_uint_eq(f.receiver, 7);
+	ck_assert_uint_eq(f.sender, 0);
+	/* exact sizes, reserved bytes zero */
+	for (size_t k = 0; k < sizeof(hs) / sizeof(hs[0]); k++) {
+		memset(b, 0, sizeof(b));
+		b[0] = hs[k].type;
+		ck_assert_int_eq(tk_frame_parse(b, hs[k].len, &f), 0);
+		ck_assert_int_eq(tk_frame_parse(b, hs[k].len - 1, &f), -EBADMSG);
+		ck_assert_int_eq(tk_frame_parse(b, hs[k].len + 1, &f), -EBADMSG);
+		for (int r = 1; r < 4; r++) {
+			b[r] = 0x80;
+			ck_assert_int_eq(tk_frame_parse(b, hs[k].len, &f), -EBADMSG);
+			b[r] = 0;
+		}
+	}
+	/* the layout adds up, and no reply to an initiation is larger than it */
+	ck_assert_uint_eq(TK_FRAME_IK_INIT_MAC1, 8 + 32 + 48 + 36);
+	ck_assert_uint_eq(TK_FRAME_IK_INIT_MAC2 + TK_FRAME_MAC, TK_FRAME_IK_INIT_LEN);
+	ck_assert_uint_eq(TK_FRAME_IK_RESP_MAC1, 12 + 32 + 24);
+	ck_assert_uint_eq(TK_FRAME_IK_RESP_MAC2 + TK_FRAME_MAC, TK_FRAME_IK_RESP_LEN);
+	ck_assert_uint_eq(TK_FRAME_COOKIE_BOX + 32, TK_FRAME_COOKIE_LEN);
+	ck_assert_uint_lt(TK_FRAME_IK_RESP_LEN, TK_FRAME_IK_INIT_LEN);
+	ck_assert_uint_lt(TK_FRAME_COOKIE_LEN, TK_FRAME_IK_INIT_LEN);
+	/* a TCP stream with a small MTU still carries the largest handshake message */
+	tk_framer_init(&fr, 100);
+	ck_assert_uint_eq(fr.max, TK_FRAME_HS_MAX);
+}
+END_TEST
+
 /* A stream of n valid frames of assorted sizes, each with its prefix. */
 static size_t make_stream(uint8_t *out, size_t cap, int n, size_t *lens)
 {
@@ -651,6 +702,7 @@ Suite *suite_engine(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("frame");
 	tcase_add_test(tc, frame_parse);
+	tcase_add_test(tc, frame_parse_v2);
 	tcase_add_test(tc, framer_random_chunks);
 	tcase_add_test(tc, framer_rejects);
 	tcase_add_checked_fixture(tc, setup_sodium, NULL);
