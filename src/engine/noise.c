@@ -319,7 +319,7 @@ size_t tk_noise_message_len(const struct tk_noise_hs *hs, size_t payload_len)
 	bool key = hs->cs.has_key;
 	size_t n = 0;
 
-	if (hs->step >= TK_NOISE_MAX_MSGS)
+	if (!hs->pat || hs->step >= TK_NOISE_MAX_MSGS)
 		return 0;
 	for (const uint8_t *t = hs->pat->tokens[hs->step]; *t; t++) {
 		if (*t == TK_NOISE_E) {
@@ -337,7 +337,8 @@ size_t tk_noise_message_len(const struct tk_noise_hs *hs, size_t payload_len)
 /* Whether the next message is this side's to write (or, !writing, to read). */
 static bool my_turn(const struct tk_noise_hs *hs, bool writing)
 {
-	return hs->step < TK_NOISE_MAX_MSGS && (hs->step % 2 == 0) == (hs->initiator == writing);
+	return hs->pat && hs->step < TK_NOISE_MAX_MSGS &&
+	       (hs->step % 2 == 0) == (hs->initiator == writing);
 }
 
 /* Bytes an "s" token takes now: the key, and a tag once there is a cipher key. */

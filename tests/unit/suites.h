@@ -9,9 +9,11 @@
 
 Suite *suite_capture(void);
 Suite *suite_cmd(void);
+Suite *suite_cookie(void);
 Suite *suite_decode(void);
 Suite *suite_engine(void);
 Suite *suite_err(void);
+Suite *suite_ik(void);
 Suite *suite_noise(void);
 Suite *suite_offload(void);
 Suite *suite_opt(void);
