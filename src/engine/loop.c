@@ -31,6 +31,8 @@
 /* sent and heard nothing for this long: the session is down (the connecting side rehandshakes) */
 #define TK_DEAD_SEC 2.5
 
+static void count_bad(struct tk_tunnel *t, int r, const struct sockaddr_storage *from);
+
 /* Rate limit of bad-packet reports: 5 per 10 seconds. */
 static void report_bad(struct tk_tunnel *t, const char *why, const struct sockaddr_storage *from)
 {
@@ -49,10 +51,7 @@ static void report_bad(struct tk_tunnel *t, const char *why, const struct sockad
 
 static uint64_t now_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return tk_mono_ns();
 }
 
 /* A frame onto the underlay (TCP needs TK_FRAMER_PREFIX bytes of headroom before it), to
@@ -68,11 +67,17 @@ static int put(struct tk_tunnel *t, struct tk_remote *r, uint8_t *f, size_t len,
 		e = tk_udp_send_to(t, f, len, to);
 	else
 		e = r->have_addr ? tk_udp_send_to(t, f, len, &r->addr) : -ENOTCONN;
-	if (!e)
+	if (!e && r)
 		r->last_tx = tk_mono();
-	else if (e != -ENOTCONN)
+	else if (e && e != -ENOTCONN)
 		t->st.last_tx_error = -e;
 	return e;
+}
+
+int tk_loop_put(struct tk_tunnel *t, struct tk_remote *r, uint8_t *f, size_t len,
+		const struct sockaddr_storage *to)
+{
+	return put(t, r, f, len, to);
 }
 
 /* Data and probes expect to hear from the peer soon (an answer, or its passive keepalive);
@@ -114,12 +119,21 @@ static void send_keepalive(struct tk_tunnel *t, struct tk_remote *r, bool probe)
 
 static void initiate(struct tk_tunnel *t, struct tk_remote *r)
 {
-	uint8_t b[TK_FRAMER_PREFIX + TK_FRAME_INIT_LEN];
+	uint8_t b[TK_FRAMER_PREFIX + TK_FRAME_HS_MAX], ts[TK_IK_TAI64N_LEN];
+	uint8_t *f = b + TK_FRAMER_PREFIX;
+	size_t len = t->me ? TK_FRAME_IK_INIT_LEN : TK_FRAME_INIT_LEN;
+	int e;
 
 	r->fresh_handshake = false;
-	if (!tk_remote_sess(t, r) || tk_peer_initiate(r->sess, now_ns(), b + TK_FRAMER_PREFIX))
+	if (!tk_remote_sess(t, r))
 		return;
-	if (!put(t, r, b + TK_FRAMER_PREFIX, TK_FRAME_INIT_LEN, NULL))
+	if (t->me) {
+		e = tk_tai64n(ts, tk_now());
+		if (!e)
+			e = tk_peer_initiate_v2(r->sess, now_ns(), ts, f);
+	} else
+		e = tk_peer_initiate(r->sess, now_ns(), f);
+	if (!e && !put(t, r, f, len, NULL))
 		t->st.handshakes_tx++;
 }
 
@@ -144,20 +158,27 @@ static void queue_on(struct tk_tunnel *t, bool on)
 		epoll_ctl(t->ep_fd, EPOLL_CTL_ADD, t->tun_fd, &ev);
 }
 
+/* A peer's session came up (or was replaced): the peer's and, with the first, the
+ * worker's (its queue joins the device). */
 static void new_session(struct tk_tunnel *t, struct tk_remote *r)
 {
 	double now = tk_now();
 
 	r->last_handshake = now;
 	if (r->session_up) {
-		tk_workers_session(t, TK_SESSION_REKEYED, NULL);
+		tk_workers_session(t, r, TK_SESSION_REKEYED, NULL);
 		return;
 	}
 	r->session_up = true;
 	r->session_since = now;
+	t->nup++;
+	if (t->set)
+		tk_workers_peer(t, r, true, NULL);
+	if (t->session_up)
+		return;
 	t->session_up = true;
 	queue_on(t, true);
-	tk_workers_session(t, TK_SESSION_UP, NULL);
+	tk_workers_session(t, r, TK_SESSION_UP, NULL);
 }
 
 void tk_loop_session_down(struct tk_tunnel *t, struct tk_remote *r, const char *why)
@@ -165,9 +186,14 @@ void tk_loop_session_down(struct tk_tunnel *t, struct tk_remote *r, const char *
 	if (!r->session_up)
 		return;
 	r->session_up = false;
+	t->nup--;
+	if (t->set)
+		tk_workers_peer(t, r, false, why);
+	if (t->nup)
+		return;
 	t->session_up = false;
 	queue_on(t, false);
-	tk_workers_session(t, TK_SESSION_DOWN, why);
+	tk_workers_session(t, r, TK_SESSION_DOWN, why);
 }
 
 /* After authentication: roaming (the UDP listener follows the peer) and timers. */
@@ -187,6 +213,16 @@ static void authenticated(struct tk_tunnel *t, struct tk_remote *r,
 			tk_tunnel_event(t, "peer_changed",
 					json_pack("{s:o}", "peer", tk_sockaddr_json(&r->addr)));
 	}
+}
+
+void tk_loop_bad(struct tk_tunnel *t, int r, const struct sockaddr_storage *from, const char *why)
+{
+	if (why) {
+		t->st.auth_failures++;
+		report_bad(t, why, from);
+		return;
+	}
+	count_bad(t, r, from);
 }
 
 static void count_bad(struct tk_tunnel *t, int r, const struct sockaddr_storage *from)
@@ -220,11 +256,13 @@ static int dev_write(void *arg, uint8_t *p, size_t len)
 /* One received frame (UDP datagram or TCP record); 0, or -errno when fatal.  The order:
  * size and type, session, AEAD and replay window (tk_peer_receive), then roaming and
  * timers, then the device. */
-static int deliver_from(struct tk_tunnel *t, uint8_t *f, size_t len,
-			const struct sockaddr_storage *from, socklen_t flen)
+/* One frame for peer rm; 0, or -errno when fatal.  The order: size and type, session, AEAD
+ * and replay window (tk_peer_receive), then roaming and timers, then the source check and
+ * the device. */
+static int deliver_to(struct tk_tunnel *t, struct tk_remote *rm, uint8_t *f, size_t len,
+		      const struct sockaddr_storage *from, socklen_t flen)
 {
 	uint8_t ans[TK_FRAMER_PREFIX + TK_FRAME_RESP_LEN];
-	struct tk_remote *rm = &t->one;
 	unsigned ev;
 	size_t n;
 	int r;
@@ -240,6 +278,10 @@ static int deliver_from(struct tk_tunnel *t, uint8_t *f, size_t len,
 		put(t, rm, ans + TK_FRAMER_PREFIX, n, from);
 		return 0;
 	}
+	if (r == TK_PEER_COOKIE) {
+		t->st.cookies_rx++; /* the peer is busy: the next initiation carries its cookie */
+		return 0;
+	}
 	authenticated(t, rm, from, flen);
 	if (ev & TK_PEER_EV_NEW_SESSION)
 		new_session(t, rm);
@@ -253,6 +295,12 @@ static int deliver_from(struct tk_tunnel *t, uint8_t *f, size_t len,
 			send_keepalive(t, rm, false);
 		return 0;
 	}
+	if (t->set && !tk_hub_source_ok(t, rm, f + TK_FRAME_DATA_HDR + (t->vnet ? TK_VNET_HDR_LEN : 0),
+				     n - (t->vnet ? TK_VNET_HDR_LEN : 0))) {
+		t->st.spoofed++; /* another peer's address, or one nobody has */
+		rm->spoofed++;
+		return 0;
+	}
 	t->st.rx_packets++;
 	t->st.rx_bytes += (uint64_t)n;
 	rm->rx_packets++;
@@ -261,6 +309,26 @@ static int deliver_from(struct tk_tunnel *t, uint8_t *f, size_t len,
 	if (t->gro_q)
 		return tk_gro_add(t->gro_q, f + TK_FRAME_DATA_HDR, n);
 	return dev_write(t, f + TK_FRAME_DATA_HDR, n);
+}
+
+/* One received frame (UDP datagram or TCP record): to its peer; 0, or -errno when fatal. */
+static int deliver_from(struct tk_tunnel *t, uint8_t *f, size_t len,
+			const struct sockaddr_storage *from, socklen_t flen)
+{
+	struct tk_remote *rm;
+
+	if (!t->set)
+		return deliver_to(t, &t->one, f, len, from, flen);
+	if (len && f[0] == TK_FRAME_IK_INIT && from) {
+		tk_hub_initiation(t, f, len, from, flen);
+		return 0;
+	}
+	rm = tk_hub_find(t, f, len);
+	if (!rm || !rm->sess) {
+		count_bad(t, -EBADMSG, from ? from : &t->one.addr);
+		return 0;
+	}
+	return deliver_to(t, rm, f, len, from, flen);
 }
 
 /* On a stream, a frame that fails authentication means garbage: drop the connection. */
@@ -383,9 +451,9 @@ static void queue(struct tk_tunnel *t, struct tk_remote *r, const uint8_t *p, si
 /* The peer a packet from the device goes to, or NULL (nobody to send to). */
 static struct tk_remote *route(struct tk_tunnel *t, const uint8_t *p, size_t n)
 {
-	struct tk_remote *r = &t->one;
+	struct tk_remote *r = t->set ? tk_hub_route(t, p, n) : &t->one;
 
-	if (!r->have_addr || (t->transport == TK_TR_TCP && t->sock_fd < 0))
+	if (!r || !r->have_addr || (t->transport == TK_TR_TCP && t->sock_fd < 0))
 		return NULL;
 	return r;
 }
@@ -510,7 +578,7 @@ static void tick_remote(struct tk_tunnel *t, struct tk_remote *r, uint64_t ns, d
 /* The 200 ms tick: handshakes, probes and keepalives, expiry, TCP reconnects. */
 static void on_tick(struct tk_tunnel *t)
 {
-	uint64_t exp;
+	uint64_t exp, ns = now_ns();
 	double now = tk_mono();
 
 	if (read(t->timer_fd, &exp, sizeof(exp)) < 0)
@@ -518,7 +586,8 @@ static void on_tick(struct tk_tunnel *t)
 	if (t->transport == TK_TR_TCP && !t->listen && t->sock_fd < 0 &&
 	    now >= t->next_reconnect)
 		tcp_reconnect(t, now);
-	tick_remote(t, &t->one, now_ns(), now);
+	for (size_t i = 0; i < tk_tunnel_npeers(t); i++)
+		tick_remote(t, tk_tunnel_peer(t, i), ns, now);
 	tk_ctl_expire(t, now);
 	tk_workers_publish(t);
 }

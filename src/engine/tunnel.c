@@ -24,6 +24,14 @@ double tk_now(void)
 	return (double)ts.tv_sec + (double)(ts.tv_nsec / 1000) / 1e6;
 }
 
+uint64_t tk_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 double tk_mono(void)
 {
 	struct timespec ts;
@@ -60,19 +68,33 @@ struct tk_peer *tk_remote_sess(struct tk_tunnel *t, struct tk_remote *r)
 	p->lane = t->worker;
 	p->rekey_after_ns = t->rekey_after_ns;
 	p->rekey_after_msgs = t->rekey_after_msgs;
+	if (t->set) {
+		/* version 2: keys of its own, indexes in the worker's table */
+		const struct tk_peer_conf *c = &t->set->v[r->id];
+
+		p->me = t->me;
+		memcpy(p->peer_pub, c->pub, TK_KEY_LEN);
+		memcpy(p->psk, c->psk, TK_KEY_LEN);
+		p->has_psk = c->has_psk;
+		p->itab = &t->itab;
+		p->owner = r;
+	}
 	r->sess = p;
 	return p;
 }
 
 void tk_tunnel_settings(struct tk_tunnel *t)
 {
-	struct tk_peer *p = t->one.sess;
+	for (size_t i = 0; i < tk_tunnel_npeers(t); i++) {
+		struct tk_peer *p = tk_tunnel_peer(t, i)->sess;
 
-	if (!p)
-		return;
-	tk_peer_set_key(p, t->psk);
-	p->rekey_after_ns = t->rekey_after_ns;
-	p->rekey_after_msgs = t->rekey_after_msgs;
+		if (!p)
+			continue;
+		if (!t->set)
+			tk_peer_set_key(p, t->psk); /* version 2's keys are the peers' own */
+		p->rekey_after_ns = t->rekey_after_ns;
+		p->rekey_after_msgs = t->rekey_after_msgs;
+	}
 }
 
 void tk_remote_free(struct tk_remote *r)
@@ -105,6 +127,7 @@ void tk_tunnel_close(struct tk_tunnel *t)
 	close_fd(&t->ctl_fd);
 	close_fd(&t->tun_fd);
 	tk_remote_free(&t->one);
+	tk_hub_free(t);
 	sodium_memzero(t->psk, sizeof(t->psk));
 	free(t->rbuf);
 	free(t->pbuf);

@@ -16,8 +16,11 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "engine/ik.h"
+#include "engine/itab.h"
 #include "engine/offload.h"
 #include "engine/peer.h"
+#include "engine/peers.h"
 
 #define TK_PKT_HEADROOM 64
 #define TK_PKT_MAX 65535
@@ -55,6 +58,12 @@ struct tk_stats {
 	uint64_t handshakes_tx, handshakes_rx; /* initiations sent, answered */
 	uint64_t segmented; /* super-packets read from the device and cut into packets */
 	uint64_t wrong_worker; /* initiations for another worker's lane, refused */
+	/* version 2 */
+	uint64_t no_route;    /* packets from the device to an address no peer has */
+	uint64_t spoofed;     /* packets from a peer with a source outside its addresses */
+	uint64_t unknown_peer; /* initiations that authenticated, from a key not configured */
+	uint64_t cookies_tx, cookies_rx; /* cookie replies sent (under load), received */
+	uint64_t ratelimited; /* initiations dropped under load, their source over its rate */
 };
 
 struct tk_group; /* engine/workers.h: the workers of one tunnel */
@@ -83,6 +92,12 @@ struct tk_remote {
 	double unanswered;	      /* first frame sent since the last one received, 0 none */
 	double last_probe;
 	uint64_t tx_packets, tx_bytes, rx_packets, rx_bytes;
+	/* version 2: the peer's place in t->set, the latest initiation time stamp it sent
+	 * (replay protection), its packets with a source outside its addresses */
+	uint32_t id;
+	uint8_t last_ts[TK_IK_TAI64N_LEN];
+	bool has_ts;
+	uint64_t spoofed;
 };
 
 struct tk_tunnel {
@@ -107,11 +122,24 @@ struct tk_tunnel {
 	unsigned ciphers;	      /* TK_CIPHER_* this side allows */
 	uint64_t rekey_after_ns, rekey_after_msgs; /* 0: the defaults */
 
+	/* version 2 (engine/hub.c): this side's key pair, the peers (each worker holds its own
+	 * reference, and rem[i] is set->v[i] as this worker sees it), the session indexes of
+	 * all of them, and what the answers under load need */
+	const struct tk_ik_static *me; /* NULL: version 1, one peer (t->one) with t->psk */
+	struct tk_peer_set *set;
+	struct tk_remote **rem;
+	struct tk_itab itab;
+	uint8_t cookie_secret[32];
+	double cookie_secret_at, load_since, under_load_until;
+	unsigned load_count;
+	struct tk_rate *rate;	      /* initiations per source address, under load */
+
 	/* state */
 	int tun_fd, sock_fd, lsock_fd, sig_fd, timer_fd, ctl_fd, ep_fd;
 	struct tk_ctl_conn ctl_conn[TK_CTL_CONNS];
-	struct tk_remote one;	      /* the peer */
+	struct tk_remote one;	      /* version 1: the peer */
 	bool session_up;	      /* a peer has a session: the worker carries traffic */
+	size_t nup;		      /* how many of its peers have one */
 	struct tk_stats st;
 	double started;
 	unsigned retry;		      /* connect side: TCP reconnect backoff step */
@@ -157,9 +185,11 @@ void tk_tunnel_settings(struct tk_tunnel *t);
 /* r's session is over (why: "timeout", "expired", "connection lost"). */
 void tk_loop_session_down(struct tk_tunnel *t, struct tk_remote *r, const char *why);
 
-/* Now in seconds (CLOCK_REALTIME with microseconds) and on the monotonic clock. */
+/* Now in seconds (CLOCK_REALTIME with microseconds) and on the monotonic clock (seconds,
+ * nanoseconds). */
 double tk_now(void);
 double tk_mono(void);
+uint64_t tk_mono_ns(void);
 
 /* The bytes a packet costs on the underlay beyond itself: IP (family), UDP or TCP (with
  * options), the frame's header and tag, and 14 for a tap's Ethernet header. */
@@ -237,6 +267,34 @@ int tk_tcp_send_raw(struct tk_tunnel *t, const uint8_t *buf, size_t len);
  * connection is lost or sent garbage (the caller drops it). */
 int tk_tcp_recv(struct tk_tunnel *t, int (*deliver)(struct tk_tunnel *, uint8_t *, size_t));
 void tk_tcp_drop(struct tk_tunnel *t);
+
+/*
+ * Version 2, many peers (engine/hub.c).  tk_hub_apply: this worker takes set (a reference
+ * of its own), keeping the sessions of every peer whose key and pre-shared key are the same
+ * in it; peers no longer there end at once.  0 or -ENOMEM (nothing changed).  tk_hub_route:
+ * the peer a packet from the device goes to (the longest prefix of its destination), or
+ * NULL.  tk_hub_source_ok: whether a packet from r may have its source.  tk_hub_find: the
+ * peer a frame is for, by its receiver index.  tk_hub_initiation: an initiation read,
+ * answered (or a cookie reply when under load).  tk_hub_free: everything above.
+ */
+struct tk_rate;
+int tk_hub_apply(struct tk_tunnel *t, struct tk_peer_set *set);
+struct tk_remote *tk_hub_route(struct tk_tunnel *t, const uint8_t *pkt, size_t len);
+bool tk_hub_source_ok(const struct tk_tunnel *t, const struct tk_remote *r, const uint8_t *pkt,
+		      size_t len);
+struct tk_remote *tk_hub_find(struct tk_tunnel *t, const uint8_t *f, size_t len);
+void tk_hub_initiation(struct tk_tunnel *t, uint8_t *f, size_t len,
+		       const struct sockaddr_storage *from, socklen_t flen);
+void tk_hub_free(struct tk_tunnel *t);
+/* The number of peers this worker holds (1 for version 1) and the i-th. */
+size_t tk_tunnel_npeers(const struct tk_tunnel *t);
+struct tk_remote *tk_tunnel_peer(struct tk_tunnel *t, size_t i);
+
+/* For engine/hub.c: a frame onto the underlay to r or to to (loop.c's put); a refused frame
+ * counted (and reported, rate-limited) by its error. */
+int tk_loop_put(struct tk_tunnel *t, struct tk_remote *r, uint8_t *f, size_t len,
+		const struct sockaddr_storage *to);
+void tk_loop_bad(struct tk_tunnel *t, int r, const struct sockaddr_storage *from, const char *why);
 
 /* Control socket (engine/ctl.c): create at ctl_path; accept a connection; read what a
  * connection sent and answer once its request line is whole; close the connections that

@@ -12,6 +12,7 @@
 #include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
+#include <sodium.h>
 
 #include "engine/sockaddr.h"
 #include "engine/workers.h"
@@ -36,17 +37,25 @@ int tk_workers_poke(const struct tk_tunnel *t)
 
 void tk_workers_snap(const struct tk_tunnel *t, struct tk_worker_snap *s)
 {
-	const struct tk_remote *r = &t->one;
-
+	memset(s, 0, sizeof(*s));
 	s->st = t->st;
 	s->session_up = t->session_up;
-	s->have_peer = r->have_addr;
 	s->attached = !t->detached;
-	s->peer = r->addr;
-	s->sessions = r->sess ? r->sess->sessions : 0;
 	s->coalesced = t->gro_q ? t->gro_q->coalesced : 0;
-	s->cipher = r->sess && r->sess->has_cur ? r->sess->cur.cipher : 0;
-	s->last_handshake = r->last_handshake;
+	/* with many peers: the first with a session speaks for the worker; sums and latest */
+	for (size_t i = 0; i < tk_tunnel_npeers(t); i++) {
+		struct tk_remote *r = tk_tunnel_peer((struct tk_tunnel *)t, i);
+
+		if (r->have_addr && (!s->have_peer || (r->session_up && !s->cipher))) {
+			s->have_peer = true;
+			s->peer = r->addr;
+		}
+		if (r->session_up && !s->cipher && r->sess && r->sess->has_cur)
+			s->cipher = r->sess->cur.cipher;
+		s->sessions += r->sess ? r->sess->sessions : 0;
+		if (r->last_handshake > s->last_handshake)
+			s->last_handshake = r->last_handshake;
+	}
 }
 
 /* Under the lock: t's snapshot, answering the request worker 0 made last. */
@@ -157,35 +166,56 @@ static bool whole_up(const struct tk_group *g)
 	return g->up && !(g->attached & ~g->up);
 }
 
-static json_t *peer_json(const struct tk_tunnel *t)
+static json_t *peer_json(const struct tk_remote *r)
 {
-	const struct tk_remote *r = &t->one;
-
 	return json_pack("{s:o,s:o}", "peer", tk_sockaddr_json(&r->addr), "cipher",
 			 tk_cipher_json(r->sess && r->sess->has_cur ? r->sess->cur.cipher : 0));
 }
 
+/* A version 2 peer's key (base64) and name. */
+static json_t *peer_id(const struct tk_tunnel *t, const struct tk_remote *r)
+{
+	const struct tk_peer_conf *c = &t->set->v[r->id];
+	char b64[sodium_base64_ENCODED_LEN(TK_KEY_LEN, sodium_base64_VARIANT_ORIGINAL)];
+
+	sodium_bin2base64(b64, sizeof(b64), c->pub, TK_KEY_LEN, sodium_base64_VARIANT_ORIGINAL);
+	return json_pack("{s:s,s:s?}", "public_key", b64, "name", c->name[0] ? c->name : NULL);
+}
+
+void tk_workers_peer(struct tk_tunnel *t, struct tk_remote *r, bool up, const char *why)
+{
+	json_t *ev = peer_id(t, r);
+
+	if (up)
+		json_object_update_new(ev, peer_json(r));
+	else
+		json_object_set_new(ev, "reason", json_string(why));
+	tk_tunnel_event(t, up ? "peer_up" : "peer_down", ev);
+}
+
 /* One worker: its session is the tunnel's. */
-static void session_one(struct tk_tunnel *t, enum tk_session_change c, const char *why)
+static void session_one(struct tk_tunnel *t, struct tk_remote *r, enum tk_session_change c,
+			const char *why)
 {
 	if (c == TK_SESSION_UP)
-		tk_tunnel_event(t, "session_up", peer_json(t));
+		tk_tunnel_event(t, "session_up", peer_json(r));
 	else if (c == TK_SESSION_REKEYED)
 		tk_tunnel_event(t, "rekeyed",
 				json_pack("{s:I}", "sessions",
-					  (json_int_t)(t->one.sess ? t->one.sess->sessions : 0)));
+					  (json_int_t)(r->sess ? r->sess->sessions : 0)));
 	else
 		tk_tunnel_event(t, "session_down", json_pack("{s:s}", "reason", why));
 }
 
-void tk_workers_session(struct tk_tunnel *t, enum tk_session_change c, const char *why)
+void tk_workers_session(struct tk_tunnel *t, struct tk_remote *r, enum tk_session_change c,
+			const char *why)
 {
 	struct tk_group *g = t->group;
 	uint32_t bit = 1u << t->worker;
 	bool was;
 
 	if (!g) {
-		session_one(t, c, why);
+		session_one(t, r, c, why);
 		return;
 	}
 	/* under the lock, so every worker sees the tunnel's changes in one order */
@@ -195,7 +225,7 @@ void tk_workers_session(struct tk_tunnel *t, enum tk_session_change c, const cha
 		g->sessions++;
 	if (c == TK_SESSION_UP) {
 		g->up |= bit;
-		tk_tunnel_event(t, "worker_up", peer_json(t));
+		tk_tunnel_event(t, "worker_up", peer_json(r));
 	} else if (c == TK_SESSION_REKEYED) {
 		tk_tunnel_event(t, "rekeyed", json_pack("{s:I}", "sessions", (json_int_t)g->sessions));
 	} else {
@@ -208,7 +238,7 @@ void tk_workers_session(struct tk_tunnel *t, enum tk_session_change c, const cha
 	else
 		g->attached |= bit;
 	if (!was && whole_up(g)) {
-		json_t *ev = peer_json(t);
+		json_t *ev = peer_json(r);
 
 		g->since = tk_now();
 		json_object_set_new(ev, "workers_up", json_integer(__builtin_popcount(g->up)));

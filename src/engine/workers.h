@@ -91,6 +91,10 @@ int tk_workers_woken(struct tk_tunnel *t);
  * belongs to a worker with a session.
  */
 enum tk_session_change { TK_SESSION_UP, TK_SESSION_REKEYED, TK_SESSION_DOWN };
-void tk_workers_session(struct tk_tunnel *t, enum tk_session_change c, const char *why);
+void tk_workers_session(struct tk_tunnel *t, struct tk_remote *r, enum tk_session_change c,
+			const char *why);
+/* Version 2: peer r's session came up or went down (why): "peer_up" / "peer_down" with the
+ * peer's key and name, from whichever worker. */
+void tk_workers_peer(struct tk_tunnel *t, struct tk_remote *r, bool up, const char *why);
 
 #endif
