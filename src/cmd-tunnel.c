@@ -22,19 +22,44 @@
 #include "tunnel-ctl.h"
 
 
+/* Version 2's settings: peers with keys of their own. */
+static int check_peers(struct tk_ctx *ctx, const struct tk_tunnel_cfg *c)
+{
+	if (!c->private_key)
+		return c->npeers ? tk_usage(ctx, "--peer needs --private-key") : 0;
+	if (!c->npeers)
+		return tk_usage(ctx, "--private-key needs at least one --peer");
+	if (c->connect && c->npeers > 1)
+		return tk_usage(ctx, "a connecting tunnel has one --peer, the one at --connect");
+	if (c->tap && c->npeers > 1)
+		return tk_usage(ctx, "--mode tap serves one peer: a hub of several routes by "
+				     "address (--mode tun)");
+	if (c->transport == TK_TR_TCP && c->npeers > 1)
+		return tk_usage(ctx, "a hub of several peers needs --transport udp");
+	for (size_t i = 0; c->listen && i < c->npeers; i++)
+		if (!c->peers[i].nallowed)
+			return tk_usage(ctx, "peer %zu has no --allowed-ips: the listening side "
+					     "routes by them", i + 1);
+	return 0;
+}
+
 static int check(struct tk_ctx *ctx, const struct tk_tunnel_cfg *c)
 {
 	if (!c->listen == !c->connect)
 		return tk_usage(ctx, "give one of --listen and --connect");
-	if (!c->key)
-		return tk_usage(ctx, "--key FILE is required (make one with \"tunkit genkey\")");
+	if (!c->key && !c->private_key)
+		return tk_usage(ctx, "--key FILE is required (make one with \"tunkit genkey\"), "
+				     "or --private-key with --peer");
+	if (c->key && c->private_key)
+		return tk_usage(ctx, "give one of --key (one key shared) and --private-key (keys "
+				     "of their own, with --peer)");
 	if (c->bridge && !c->tap)
 		return tk_usage(ctx, "--bridge needs --mode tap");
 	if (c->req.has_peer && !c->req.naddrs)
 		return tk_usage(ctx, "--peer-addr needs --addr");
 	if (c->workers > 1 && c->transport == TK_TR_TCP)
 		return tk_usage(ctx, "--workers needs --transport udp (a TCP stream is one flow)");
-	return 0;
+	return check_peers(ctx, c);
 }
 
 static int pick_mtu(const struct tk_tunnel_cfg *c, const struct tk_tunnel *t, int family)
@@ -122,11 +147,30 @@ static void dry_run(struct tk_ctx *ctx, const struct tk_tunnel_cfg *c, int mtu)
 	}
 }
 
+/* Version 2: this side's key pair from key, the peers from c; 0 or exit status. */
+static int peers_up(struct tk_ctx *ctx, struct tk_tunnel_cfg *c, struct tk_tunnel *t,
+		    struct tk_ik_static *me, const uint8_t key[TK_KEY_LEN])
+{
+	struct tk_peer_set *set;
+	int r;
+
+	if (tk_ik_static_init(me, key))
+		return tk_fail(ctx, c->private_key, "not a usable private key");
+	t->me = me;
+	r = tk_tunnel_cfg_peers(ctx, c, t->listen ? NULL : &t->one.addr, t->one.addr_len, &set);
+	if (r)
+		return r;
+	r = tk_hub_apply(t, set);
+	tk_peer_set_unref(set);
+	return r ? tk_err(ctx, r, "peers") : 0;
+}
+
 /* The underlay endpoint and the key; 0 or exit status. */
-static int prepare(struct tk_ctx *ctx, const struct tk_tunnel_cfg *c, struct tk_tunnel *t,
-		   struct sockaddr_storage *bind_to, socklen_t *blen)
+static int prepare(struct tk_ctx *ctx, struct tk_tunnel_cfg *c, struct tk_tunnel *t,
+		   struct tk_ik_static *me, struct sockaddr_storage *bind_to, socklen_t *blen)
 {
 	const char *ep = c->listen ? c->listen : c->connect;
+	const char *kp = c->private_key ? c->private_key : c->key;
 	uint8_t key[TK_KEY_LEN];
 	int r;
 
@@ -134,7 +178,7 @@ static int prepare(struct tk_ctx *ctx, const struct tk_tunnel_cfg *c, struct tk_
 	t->transport = c->transport;
 	t->keepalive = c->keepalive;
 	t->no_offload = c->no_offload;
-	t->key_path = c->key;
+	t->key_path = kp;
 	r = t->listen ? tk_sockaddr_parse(ep, true, bind_to, blen)
 		      : tk_sockaddr_parse(ep, false, &t->one.addr, &t->one.addr_len);
 	if (r == -EINVAL)
@@ -147,18 +191,23 @@ static int prepare(struct tk_ctx *ctx, const struct tk_tunnel_cfg *c, struct tk_
 	if (c->ciphers & ~tk_crypto_ciphers())
 		return tk_fail(ctx, "aes-256-gcm", "this CPU has no AES instructions; use "
 				    "chacha20-poly1305 or auto");
-	r = tk_crypto_key_read(c->key, key);
+	r = tk_crypto_key_read(kp, key);
 	if (r == -EPERM)
-		return tk_fail(ctx, c->key, "readable by group or others (chmod 600 it)");
+		return tk_fail(ctx, kp, "readable by group or others (chmod 600 it)");
 	if (r == -EINVAL)
-		return tk_fail(ctx, c->key, "not a key (make one with \"tunkit genkey\")");
+		return tk_fail(ctx, kp, "not a key (make one with \"tunkit genkey\")");
 	if (r)
-		return tk_err(ctx, r, c->key);
-	memcpy(t->psk, key, sizeof(key));
-	sodium_memzero(key, sizeof(key));
+		return tk_err(ctx, r, kp);
 	t->ciphers = c->ciphers ? c->ciphers : tk_crypto_ciphers();
 	t->rekey_after_ns = (uint64_t)c->rekey * TK_NSEC;
 	t->rekey_after_msgs = c->rekey_packets;
+	if (c->private_key) {
+		r = peers_up(ctx, c, t, me, key);
+		sodium_memzero(key, sizeof(key));
+		return r;
+	}
+	memcpy(t->psk, key, sizeof(key));
+	sodium_memzero(key, sizeof(key));
 	if (!tk_remote_sess(t, &t->one))
 		return tk_err(ctx, -ENOMEM, NULL);
 	return 0;
@@ -252,7 +301,8 @@ static struct tk_tunnel *worker_clone(const struct tk_tunnel *t, unsigned i, int
 	w->rekey_after_msgs = t->rekey_after_msgs;
 	w->worker = i;
 	w->tun_fd = fd;
-	if (tk_remote_sess(w, &w->one))
+	w->me = t->me;
+	if (t->set ? !tk_hub_apply(w, t->set) : !!tk_remote_sess(w, &w->one))
 		return w;
 	worker_free(w);
 	return NULL;
@@ -288,7 +338,8 @@ static int workers_up(struct tk_ctx *ctx, struct tk_tunnel **w, const int *fds, 
 	return r;
 }
 
-static int tunnel(struct tk_ctx *ctx, struct tk_tunnel_cfg *c, struct tk_tunnel **w)
+static int tunnel(struct tk_ctx *ctx, struct tk_tunnel_cfg *c, struct tk_tunnel **w,
+		  struct tk_ik_static *me)
 {
 	struct tk_tunnel_host h = { .ifindex = 0 };
 	struct tk_tunnel *t = w[0];
@@ -298,7 +349,7 @@ static int tunnel(struct tk_ctx *ctx, struct tk_tunnel_cfg *c, struct tk_tunnel 
 	char ctl[400];
 	int r, fam, n;
 
-	r = prepare(ctx, c, t, &b, &blen);
+	r = prepare(ctx, c, t, me, &b, &blen);
 	if (r)
 		return r;
 	fam = t->listen ? b.ss_family : t->one.addr.ss_family;
@@ -417,9 +468,11 @@ static int run(struct tk_ctx *ctx, int argc, char **argv)
 	struct tk_tunnel_cfg cfg;
 	struct reload rl = { .ctx = ctx, .run = &cfg };
 	struct tk_tunnel *w[TK_WORKERS_MAX] = { NULL };
+	struct tk_ik_static me;
 	int first, r;
 
 	memset(&cfg, 0, sizeof(cfg));
+	memset(&me, 0, sizeof(me));
 	tk_dev_req_init(&rl.file.req);
 	tk_dev_req_init(&cfg.req);
 	r = tk_opt_parse(ctx, &tk_cmd_tunnel, argc, argv, tk_tunnel_opt, &cfg, &first);
@@ -437,10 +490,11 @@ static int run(struct tk_ctx *ctx, int argc, char **argv)
 		w[0]->event_arg = ctx;
 		w[0]->reload = reload;
 		w[0]->reload_arg = &rl;
-		r = tunnel(ctx, &cfg, w);
+		r = tunnel(ctx, &cfg, w, &me);
 	}
 	for (unsigned i = 0; i < TK_WORKERS_MAX; i++)
 		worker_free(w[i]);
+	tk_ik_static_wipe(&me);
 	tk_tunnel_cfg_free(&rl.file);
 	tk_tunnel_cfg_free(&cfg);
 	return r;

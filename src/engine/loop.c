@@ -295,8 +295,7 @@ static int deliver_to(struct tk_tunnel *t, struct tk_remote *rm, uint8_t *f, siz
 			send_keepalive(t, rm, false);
 		return 0;
 	}
-	if (t->set && !tk_hub_source_ok(t, rm, f + TK_FRAME_DATA_HDR + (t->vnet ? TK_VNET_HDR_LEN : 0),
-				     n - (t->vnet ? TK_VNET_HDR_LEN : 0))) {
+	if (t->set && !tk_hub_source_ok(t, rm, f + TK_FRAME_DATA_HDR, n)) {
 		t->st.spoofed++; /* another peer's address, or one nobody has */
 		rm->spoofed++;
 		return 0;
@@ -605,6 +604,13 @@ static int on_signal(struct tk_tunnel *t)
 		return 1;
 	if (t->reload)
 		t->reload(t->reload_arg, t);
+	if (t->me) {
+		/* version 2: the private key stays (the workers share it); the peers follow the
+		 * configuration read again (t->reload) */
+		tk_tunnel_settings(t);
+		tk_workers_reload(t);
+		return 0;
+	}
 	r = tk_crypto_key_read(t->key_path, key);
 	if (r) {
 		tk_tunnel_event(t, "key_reload_failed", json_pack("{s:s}", "error", strerror(-r)));

@@ -206,6 +206,12 @@ static void add_stats(struct tk_stats *a, const struct tk_stats *b)
 	a->handshakes_rx += b->handshakes_rx;
 	a->segmented += b->segmented;
 	a->wrong_worker += b->wrong_worker;
+	a->no_route += b->no_route;
+	a->spoofed += b->spoofed;
+	a->unknown_peer += b->unknown_peer;
+	a->cookies_tx += b->cookies_tx;
+	a->cookies_rx += b->cookies_rx;
+	a->ratelimited += b->ratelimited;
 	if (b->last_tx_error)
 		a->last_tx_error = b->last_tx_error;
 }
@@ -267,6 +273,14 @@ json_t *tk_tunnel_state_of(const struct tk_tunnel *t, const struct tk_worker_sna
 		"tx_dropped", (json_int_t)s->tx_dropped, "last_tx_error",
 		s->last_tx_error ? json_string(strerror(s->last_tx_error)) : json_null(),
 		"wrong_worker", (json_int_t)s->wrong_worker);
+	if (o && t->me)
+		json_object_update_new(
+			o, json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}", "no_route", (json_int_t)s->no_route,
+				     "spoofed", (json_int_t)s->spoofed, "unknown_peer",
+				     (json_int_t)s->unknown_peer, "cookies_tx",
+				     (json_int_t)s->cookies_tx, "cookies_rx",
+				     (json_int_t)s->cookies_rx, "ratelimited",
+				     (json_int_t)s->ratelimited));
 	if (o) {
 		json_object_set_new(o, "offload", offload_json(t, s, coalesced));
 		json_object_set_new(o, "workers", arr);
