@@ -58,12 +58,53 @@ void tk_workers_snap(const struct tk_tunnel *t, struct tk_worker_snap *s)
 	}
 }
 
+int tk_workers_peer_snaps(struct tk_tunnel *t, struct tk_peer_snaps *ps)
+{
+	size_t n = t->set ? t->set->n : 0;
+
+	if (n > ps->cap) {
+		struct tk_peer_snap *v = realloc(ps->v, n * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		ps->v = v;
+		ps->cap = n;
+	}
+	tk_peer_set_unref(ps->set);
+	ps->set = tk_peer_set_ref(t->set);
+	for (size_t i = 0; i < n; i++) {
+		const struct tk_remote *r = t->rem[i];
+		struct tk_peer_snap *p = &ps->v[i];
+
+		p->up = r->session_up;
+		p->have_addr = r->have_addr;
+		p->addr = r->addr;
+		p->last_handshake = r->last_handshake;
+		p->sessions = r->sess ? r->sess->sessions : 0;
+		p->tx_packets = r->tx_packets;
+		p->tx_bytes = r->tx_bytes;
+		p->rx_packets = r->rx_packets;
+		p->rx_bytes = r->rx_bytes;
+		p->spoofed = r->spoofed;
+	}
+	return 0;
+}
+
+void tk_peer_snaps_free(struct tk_peer_snaps *ps)
+{
+	tk_peer_set_unref(ps->set);
+	free(ps->v);
+	memset(ps, 0, sizeof(*ps));
+}
+
 /* Under the lock: t's snapshot, answering the request worker 0 made last. */
 static void publish_locked(struct tk_tunnel *t)
 {
 	struct tk_group *g = t->group;
 
 	tk_workers_snap(t, &g->snap[t->worker]);
+	if (t->set)
+		tk_workers_peer_snaps(t, &g->peers[t->worker]);
 	if (g->snap_gen[t->worker] != g->snap_req) {
 		g->snap_gen[t->worker] = g->snap_req;
 		pthread_cond_broadcast(&g->published);
@@ -114,6 +155,11 @@ void tk_workers_refresh(struct tk_tunnel *t)
 	pthread_mutex_unlock(&g->lock);
 }
 
+void tk_workers_peers(struct tk_tunnel *t)
+{
+	tk_workers_reload(t);
+}
+
 void tk_workers_reload(struct tk_tunnel *t)
 {
 	struct tk_group *g = t->group;
@@ -125,6 +171,10 @@ void tk_workers_reload(struct tk_tunnel *t)
 	g->keepalive = t->keepalive;
 	g->rekey_after_ns = t->rekey_after_ns;
 	g->rekey_after_msgs = t->rekey_after_msgs;
+	if (g->set != t->set) {
+		tk_peer_set_unref(g->set);
+		g->set = tk_peer_set_ref(t->set);
+	}
 	g->gen++;
 	pthread_mutex_unlock(&g->lock);
 	for (unsigned i = 1; i < g->n; i++)
@@ -152,6 +202,9 @@ int tk_workers_woken(struct tk_tunnel *t)
 			t->rekey_after_ns = g->rekey_after_ns;
 			t->rekey_after_msgs = g->rekey_after_msgs;
 			tk_tunnel_settings(t);
+			/* out of memory: this worker keeps the peers it had */
+			if (g->set && g->set != t->set)
+				tk_hub_apply(t, g->set);
 		}
 		if (g->snap_gen[t->worker] != g->snap_req)
 			publish_locked(t);
@@ -328,6 +381,9 @@ int tk_workers_run(struct tk_tunnel **w, unsigned n)
 		w[i]->wake_fd = -1;
 		w[i]->group = NULL;
 	}
+	for (unsigned i = 0; i < n; i++)
+		tk_peer_snaps_free(&g.peers[i]);
+	tk_peer_set_unref(g.set);
 	pthread_cond_destroy(&g.published);
 	pthread_mutex_destroy(&g.lock);
 	return r;
