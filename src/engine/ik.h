@@ -60,7 +60,8 @@ enum tk_ik_state {
 	TK_IK_READ,     /* a responder that read an initiation, before it answers */
 };
 
-/* One side's handshake in progress.  Caller-owned, no pointers inside (may be copied). */
+/* One side's handshake in progress.  Caller-owned; may be copied (its one pointer is to a
+ * constant pattern).  tk_ik_hs_wipe() one that is dropped. */
 struct tk_ik_hs {
 	struct tk_noise_hs noise;
 	uint8_t mac1_key[TK_KEY_LEN]; /* initiator: its own, to check the response */
@@ -120,9 +121,10 @@ int tk_ik_check_macs(
  * state for tk_ik_respond(), and the outputs say who the initiator is (peer_pub, its static
  * public key, for the engine to look up), when it sent this (tai64n: the engine drops it
  * unless it is later than the last one accepted from that peer; that is the replay
- * protection), what it offers and its index.  Returns 0, or -EBADMSG (malformed, mac1, does
- * not authenticate, low-order keys, index repeated wrongly, reserved bytes not zero); on
- * failure hs is wiped and the outputs are not written.
+ * protection), what it offers and its index.  An engine that drops it then wipes hs.
+ * Returns 0; -EBADMSG (malformed, mac1, does not authenticate, low-order keys, index
+ * repeated wrongly, reserved bytes not zero); -EINVAL if me holds no key.  On failure hs is
+ * wiped and the outputs are not written.
  */
 int tk_ik_consume(struct tk_ik_hs *hs, const struct tk_ik_static *me, const uint8_t *in, size_t len,
         uint8_t peer_pub[TK_KEY_LEN], uint8_t tai64n[TK_IK_TAI64N_LEN], unsigned *offered,
