@@ -423,7 +423,7 @@ static void reload(void *arg, struct tk_tunnel *t)
 {
 	struct reload *rl = arg;
 	struct tk_tunnel_cfg n, *c = rl->run;
-	json_t *restart;
+	json_t *restart, *peers;
 
 	if (!c->config)
 		return;
@@ -457,8 +457,12 @@ static void reload(void *arg, struct tk_tunnel *t)
 		json_array_append_new(restart, json_string("transport"));
 	if (n.workers != c->workers)
 		json_array_append_new(restart, json_string("workers"));
-	tk_tunnel_event(t, "config_reloaded", json_pack("{s:s,s:o}", "config", c->config,
-							 "needs_restart", restart));
+	if (differs(c->private_key, n.private_key))
+		json_array_append_new(restart, json_string("private-key"));
+	peers = tk_tunnel_reload_peers(rl->ctx, t, &n);
+	tk_tunnel_event(t, "config_reloaded", json_pack("{s:s,s:o,s:o}", "config", c->config,
+							 "needs_restart", restart, "peers",
+							 peers ? peers : json_null()));
 	tk_tunnel_cfg_free(&rl->file);
 	rl->file = n;
 }
@@ -490,6 +494,7 @@ static int run(struct tk_ctx *ctx, int argc, char **argv)
 		w[0]->event_arg = ctx;
 		w[0]->reload = reload;
 		w[0]->reload_arg = &rl;
+		w[0]->request = tk_tunnel_request;
 		r = tunnel(ctx, &cfg, w, &me);
 	}
 	for (unsigned i = 0; i < TK_WORKERS_MAX; i++)

@@ -47,6 +47,11 @@ void tk_tunnel_cfg_free(struct tk_tunnel_cfg *cfg);
 int tk_tunnel_cfg_peers(struct tk_ctx *ctx, struct tk_tunnel_cfg *cfg,
 			const struct sockaddr_storage *endpoint, socklen_t elen,
 			struct tk_peer_set **out);
+/* tunnel-peers.c: the control socket's peer requests (t->request); SIGHUP's peers from the
+ * configuration read again (n; its peers are taken): {"added": [...], "removed": [...]}, or
+ * NULL when nothing was applied. */
+json_t *tk_tunnel_request(void *arg, struct tk_tunnel *t, const char *op, const json_t *req);
+json_t *tk_tunnel_reload_peers(struct tk_ctx *ctx, struct tk_tunnel *t, struct tk_tunnel_cfg *n);
 /* "--allowed-ips" values: a comma-separated list of prefixes appended to c.  0 or 2. */
 int tk_tunnel_parse_aips(struct tk_ctx *ctx, const char *arg, struct tk_peer_conf *c);
 /* A public key in base64 into pub; 0 or 2 (usage, naming what). */

@@ -296,6 +296,7 @@ json_t *tk_tunnel_state(struct tk_tunnel *t)
 	struct tk_tunnel_whole whole = { t->session_up, t->session_up, t->one.session_since };
 	struct tk_group *g = t->group;
 	unsigned n = 1;
+	json_t *o;
 
 	/* every worker's state as of now, not as of its last tick */
 	tk_workers_refresh(t);
@@ -309,5 +310,8 @@ json_t *tk_tunnel_state(struct tk_tunnel *t)
 		whole.since = g->since;
 		pthread_mutex_unlock(&g->lock);
 	}
-	return tk_tunnel_state_of(t, w, n, &whole, tk_now());
+	o = tk_tunnel_state_of(t, w, n, &whole, tk_now());
+	if (o && t->set)
+		json_object_set_new(o, "peers", tk_hub_peers_json(t));
+	return o;
 }

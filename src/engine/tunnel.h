@@ -286,6 +286,10 @@ struct tk_remote *tk_hub_find(struct tk_tunnel *t, const uint8_t *f, size_t len)
 void tk_hub_initiation(struct tk_tunnel *t, uint8_t *f, size_t len,
 		       const struct sockaddr_storage *from, socklen_t flen);
 void tk_hub_free(struct tk_tunnel *t);
+/* The state's "peers" (engine/hub-state.c): each peer with its counters summed over the
+ * workers (worker 0, after tk_workers_refresh); one peer's configuration.  New objects. */
+json_t *tk_hub_peers_json(struct tk_tunnel *t);
+json_t *tk_hub_conf_json(const struct tk_peer_conf *c);
 /* The number of peers this worker holds (1 for version 1) and the i-th. */
 size_t tk_tunnel_npeers(const struct tk_tunnel *t);
 struct tk_remote *tk_tunnel_peer(struct tk_tunnel *t, size_t i);
