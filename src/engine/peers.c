@@ -22,6 +22,25 @@ static int by_key(const void *x, const void *y)
 	return memcmp(a->c.pub, b->c.pub, TK_KEY_LEN);
 }
 
+/* Of the two peers whose prefixes clash at all[c], the one given later by the user. */
+static size_t later(const struct ord *o, const struct tk_aip *all, size_t n, size_t c)
+{
+	size_t at = o[all[c].owner].from;
+	struct tk_aips one;
+
+	for (size_t k = 0; k < n; k++) {
+		if (all[k].owner == all[c].owner)
+			continue;
+		/* the same prefix: a table of the two clashes */
+		struct tk_aip two[2] = { all[k], all[c] };
+
+		if (tk_aips_build(&one, two, 2, NULL) == -EEXIST && o[all[k].owner].from > at)
+			at = o[all[k].owner].from;
+		tk_aips_free(&one);
+	}
+	return at;
+}
+
 /* Every peer's prefixes, owned by their places in the sorted set. */
 static int prefixes(struct tk_peer_set *s, const struct ord *o, size_t *at)
 {
@@ -41,7 +60,7 @@ static int prefixes(struct tk_peer_set *s, const struct ord *o, size_t *at)
 		}
 	r = tk_aips_build(&s->aips, all, total, &clash);
 	if (r == -EEXIST)
-		*at = o[all[clash].owner].from;
+		*at = later(o, all, total, clash);
 	free(all);
 	return r;
 }
