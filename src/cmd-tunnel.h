@@ -28,8 +28,8 @@ struct tk_tunnel_cfg {
 	const char *private_key;
 	struct tk_peer_conf *peers; /* owned */
 	size_t npeers, peers_cap;
-	char *strings[64]; /* values read from --config, owned */
-	size_t nstrings;
+	char **strings; /* values read from --config, owned */
+	size_t nstrings, strings_cap;
 };
 
 extern const struct tk_opt tk_tunnel_opts[];

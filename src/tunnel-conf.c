@@ -281,9 +281,18 @@ static int conf_line(struct tk_ctx *ctx, struct tk_tunnel_cfg *c, const char *pa
 			return tk_usage(ctx, "%s:%d: \"%s\": expected yes or no", path, lineno, v);
 		return on ? tk_tunnel_opt(ctx, c, idx, NULL) : 0;
 	}
-	if (c->nstrings == sizeof(c->strings) / sizeof(c->strings[0]))
-		return tk_usage(ctx, "%s: too many lines", path);
+	if (c->nstrings == c->strings_cap) {
+		size_t cap = c->strings_cap ? c->strings_cap * 2 : 32;
+		char **p = realloc(c->strings, cap * sizeof(*p));
+
+		if (!p)
+			return tk_err(ctx, -ENOMEM, path);
+		c->strings = p;
+		c->strings_cap = cap;
+	}
 	c->strings[c->nstrings] = strdup(v);
+	if (!c->strings[c->nstrings])
+		return tk_err(ctx, -ENOMEM, path);
 	return tk_tunnel_opt(ctx, c, idx, c->strings[c->nstrings++]);
 }
 
@@ -313,7 +322,9 @@ void tk_tunnel_cfg_free(struct tk_tunnel_cfg *c)
 {
 	for (size_t i = 0; i < c->nstrings; i++)
 		free(c->strings[i]);
-	c->nstrings = 0;
+	free(c->strings);
+	c->strings = NULL;
+	c->nstrings = c->strings_cap = 0;
 	for (size_t i = 0; i < c->npeers; i++)
 		tk_peer_conf_free(&c->peers[i]);
 	free(c->peers);
