@@ -50,6 +50,16 @@ for i in 2 3 4; do client $i; done
 wait_for 30 sh -c "$(declare -f tn_state); tn_state $A hub0 | jq -e '[.peers[].session_up] | all'"
 t_is $? 0 "three peers up"
 t_ok "c2 reaches the hub" pings 2 192.0.2.1 3
+if /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
+	t_ok "show -j of the hub matches docs/schema/device.json" sh -c "ip netns exec $A $TUNKIT -j show hub0 |
+		/usr/bin/python3 -c 'import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+for d in json.load(sys.stdin):
+    assert d[\"tunnel\"][\"peers\"], d
+    jsonschema.validate(d, schema)' $TOP_SRCDIR/docs/schema/device.json"
+else
+	t_skip "python3-jsonschema missing"
+fi
 t_is "$(jq -s '[.[] | select(.event == "peer_up")] | length >= 3' "$D/hub.ev")" true \
 	"-j: peer_up events"
 t_is "$(jq -s -r '[.[] | select(.event == "peer_up") | .name] | unique | join(" ")' "$D/hub.ev")" \
