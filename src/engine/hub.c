@@ -125,9 +125,12 @@ struct tk_remote *tk_hub_route(struct tk_tunnel *t, const uint8_t *pkt, size_t l
 	/* one peer that names no addresses (a client's hub): everything goes to it */
 	if (t->set->n == 1 && !t->set->v[0].nallowed)
 		return t->rem[0];
-	if (tk_aips_packet(pkt, len, &fam, &src, &dst) ||
-	    tk_aips_lookup(&t->set->aips, fam, dst, &owner)) {
-		t->st.no_route++;
+	if (tk_aips_packet(pkt, len, &fam, &src, &dst))
+		return NULL;
+	if (tk_aips_lookup(&t->set->aips, fam, dst, &owner)) {
+		/* multicast and broadcast (the host's own IPv6 chatter) have no peer by nature */
+		if (!(fam == AF_INET6 ? dst[0] == 0xff : (dst[0] & 0xf0) == 0xe0 || dst[0] == 0xff))
+			t->st.no_route++;
 		return NULL;
 	}
 	return t->rem[owner];

@@ -92,6 +92,9 @@ t_ok "peer remove" ip netns exec "$A" "$TUNKIT" peer remove hub0 c4
 t_status 1 "the removed peer no longer passes traffic" pings 4 192.0.2.1 3 1
 wait_for 30 sh -c "[ \$($(declare -f tn_state); tn_state $A hub0 | jq .unknown_peer) -ge 1 ]"
 t_is $? 0 "... its new handshakes are refused as an unknown key"
+t_ok "doctor: not an error" ip netns exec "$A" "$TUNKIT" -j doctor hub0
+t_is "$(t_stdout | jq -r '[.[] | select(.severity != "note") | .check] | sort | join(" ")')" \
+	"hub-spoofed hub-unknown-key" "doctor: the spoofed packets and the refused key, as warnings"
 t_status 1 "peer add: a key already there" ip netns exec "$A" "$TUNKIT" peer add hub0 "$C2" \
 	--allowed-ips 192.0.2.9/32
 t_match "$(t_stderr)" "^tunkit: peer: hub0: .*a peer already$" "... says so"
