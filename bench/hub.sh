@@ -91,7 +91,7 @@ stop_all() {
 	PIDS=""
 	# the devices go with their processes: the next system makes the same names
 	i=0
-	while [ $i -lt 100 ] && { ip -n "$A" link show hub0 || ip -n "$B" link show c1; } >/dev/null 2>&1; do
+	while [ $i -lt 300 ] && [ -n "$(ip -n "$A" -o link show type tun; ip -n "$B" -o link show type tun)" ]; do
 		sleep 0.1; i=$((i + 1))
 	done
 }
