@@ -34,8 +34,6 @@ static int check_peers(struct tk_ctx *ctx, const struct tk_tunnel_cfg *c)
 	if (c->tap && c->npeers > 1)
 		return tk_usage(ctx, "--mode tap serves one peer: a hub of several routes by "
 				     "address (--mode tun)");
-	if (c->transport == TK_TR_TCP && c->npeers > 1)
-		return tk_usage(ctx, "a hub of several peers needs --transport udp");
 	for (size_t i = 0; c->listen && i < c->npeers; i++)
 		if (!c->peers[i].nallowed)
 			return tk_usage(ctx, "peer %zu has no --allowed-ips: the listening side "

@@ -63,6 +63,7 @@ static void remote_gone(struct tk_tunnel *t, struct tk_remote *r)
 {
 	if (r->session_up)
 		tk_loop_session_down(t, r, "removed");
+	tk_hub_tcp_forget(t, r);
 	tk_remote_free(r);
 	free(r);
 }
@@ -254,8 +255,8 @@ static struct tk_remote *sender(struct tk_tunnel *t, const uint8_t pub[TK_KEY_LE
 	return r;
 }
 
-void tk_hub_initiation(struct tk_tunnel *t, uint8_t *f, size_t len,
-		       const struct sockaddr_storage *from, socklen_t flen)
+struct tk_remote *tk_hub_initiation(struct tk_tunnel *t, uint8_t *f, size_t len,
+				    const struct sockaddr_storage *from, socklen_t flen)
 {
 	uint8_t ans[TK_FRAMER_PREFIX + TK_FRAME_IK_RESP_LEN];
 	uint8_t cookie[TK_COOKIE_LEN], pub[TK_KEY_LEN], ts[TK_IK_TAI64N_LEN];
@@ -273,28 +274,28 @@ void tk_hub_initiation(struct tk_tunnel *t, uint8_t *f, size_t len,
 	e = tk_ik_check_macs(t->me, f, len, load ? cookie : NULL);
 	if (e == -EAGAIN) {
 		send_cookie(t, f, from, cookie);
-		return;
+		return NULL;
 	}
 	if (e || (load && !rate_ok(t, from, now))) {
 		if (e)
 			tk_loop_bad(t, e, from, NULL);
 		else
 			t->st.ratelimited++;
-		return;
+		return NULL;
 	}
 	if ((e = tk_ik_consume(&hs, t->me, f, len, pub, ts, &offered, &idx))) {
 		tk_loop_bad(t, e, from, NULL);
-		return;
+		return NULL;
 	}
 	r = sender(t, pub, ts, from);
 	if (!r || !tk_remote_sess(t, r)) {
 		tk_ik_hs_wipe(&hs);
-		return;
+		return NULL;
 	}
 	e = tk_peer_answer_v2(r->sess, tk_mono_ns(), &hs, ans + TK_FRAMER_PREFIX, &n);
 	if (e < 0) {
 		tk_loop_bad(t, e, from, NULL);
-		return;
+		return NULL;
 	}
 	/* only now, answered: a replay of it is refused from here on */
 	memcpy(r->last_ts, ts, sizeof(ts));
@@ -302,10 +303,12 @@ void tk_hub_initiation(struct tk_tunnel *t, uint8_t *f, size_t len,
 	t->st.handshakes_rx++;
 	tk_loop_put(t, r, ans + TK_FRAMER_PREFIX, n, from);
 	(void)flen;
+	return r;
 }
 
 void tk_hub_free(struct tk_tunnel *t)
 {
+	tk_hub_tcp_free(t);
 	for (size_t i = 0; t->set && i < t->set->n; i++) {
 		tk_remote_free(t->rem[i]);
 		free(t->rem[i]);

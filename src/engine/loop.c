@@ -54,6 +54,19 @@ static uint64_t now_ns(void)
 	return tk_mono_ns();
 }
 
+/* A TCP hub: one frame (with headroom for the length) onto r's connection, or the one being
+ * read. */
+static int tcp_hub_send(struct tk_tunnel *t, struct tk_remote *r, uint8_t *f, size_t len)
+{
+	int fd = tk_hub_tcp_fd(t, r);
+
+	if (fd < 0)
+		return -ENOTCONN;
+	f[-2] = (uint8_t)(len >> 8);
+	f[-1] = (uint8_t)len;
+	return tk_hub_tcp_write(t, fd, f - 2, len + 2);
+}
+
 /* A frame onto the underlay (TCP needs TK_FRAMER_PREFIX bytes of headroom before it), to
  * r's address, or with to to there (a UDP answer). */
 static int put(struct tk_tunnel *t, struct tk_remote *r, uint8_t *f, size_t len,
@@ -61,7 +74,9 @@ static int put(struct tk_tunnel *t, struct tk_remote *r, uint8_t *f, size_t len,
 {
 	int e;
 
-	if (t->transport == TK_TR_TCP)
+	if (t->transport == TK_TR_TCP && t->set && t->listen)
+		e = tcp_hub_send(t, r, f, len);
+	else if (t->transport == TK_TR_TCP)
 		e = t->sock_fd < 0 ? -ENOTCONN : tk_tcp_send(t, f, len);
 	else if (to)
 		e = tk_udp_send_to(t, f, len, to);
@@ -256,11 +271,14 @@ static int dev_write(void *arg, uint8_t *p, size_t len)
 /* One received frame (UDP datagram or TCP record); 0, or -errno when fatal.  The order:
  * size and type, session, AEAD and replay window (tk_peer_receive), then roaming and
  * timers, then the device. */
+int tk_loop_deliver_to(struct tk_tunnel *t, struct tk_remote *r, uint8_t *f, size_t len,
+		       const struct sockaddr_storage *from, socklen_t flen);
+
 /* One frame for peer rm; 0, or -errno when fatal.  The order: size and type, session, AEAD
  * and replay window (tk_peer_receive), then roaming and timers, then the source check and
  * the device. */
-static int deliver_to(struct tk_tunnel *t, struct tk_remote *rm, uint8_t *f, size_t len,
-		      const struct sockaddr_storage *from, socklen_t flen)
+int tk_loop_deliver_to(struct tk_tunnel *t, struct tk_remote *rm, uint8_t *f, size_t len,
+		       const struct sockaddr_storage *from, socklen_t flen)
 {
 	uint8_t ans[TK_FRAMER_PREFIX + TK_FRAME_RESP_LEN];
 	unsigned ev;
@@ -317,7 +335,7 @@ static int deliver_from(struct tk_tunnel *t, uint8_t *f, size_t len,
 	struct tk_remote *rm;
 
 	if (!t->set)
-		return deliver_to(t, &t->one, f, len, from, flen);
+		return tk_loop_deliver_to(t, &t->one, f, len, from, flen);
 	if (len && f[0] == TK_FRAME_IK_INIT && from) {
 		tk_hub_initiation(t, f, len, from, flen);
 		return 0;
@@ -327,7 +345,7 @@ static int deliver_from(struct tk_tunnel *t, uint8_t *f, size_t len,
 		count_bad(t, -EBADMSG, from ? from : &t->one.addr);
 		return 0;
 	}
-	return deliver_to(t, rm, f, len, from, flen);
+	return tk_loop_deliver_to(t, rm, f, len, from, flen);
 }
 
 /* On a stream, a frame that fails authentication means garbage: drop the connection. */
@@ -387,7 +405,9 @@ static void flush(struct tk_tunnel *t)
 
 	if (!q->n)
 		return;
-	if (t->transport == TK_TR_TCP)
+	if (t->transport == TK_TR_TCP && t->set && t->listen)
+		e = r->conn ? tk_hub_tcp_write(t, r->conn->fd, q->buf, q->off) : -ENOTCONN;
+	else if (t->transport == TK_TR_TCP)
 		e = t->sock_fd < 0 ? -ENOTCONN : tk_tcp_send_raw(t, q->buf, q->off);
 	else
 		e = r->have_addr ? tk_udp_send_batch(t, &r->addr, q->buf, q->off, q->seg)
@@ -452,7 +472,9 @@ static struct tk_remote *route(struct tk_tunnel *t, const uint8_t *p, size_t n)
 {
 	struct tk_remote *r = t->set ? tk_hub_route(t, p, n) : &t->one;
 
-	if (!r || !r->have_addr || (t->transport == TK_TR_TCP && t->sock_fd < 0))
+	if (!r || !r->have_addr)
+		return NULL;
+	if (t->transport == TK_TR_TCP && (t->set && t->listen ? !r->conn : t->sock_fd < 0))
 		return NULL;
 	return r;
 }
@@ -588,6 +610,8 @@ static void on_tick(struct tk_tunnel *t)
 	for (size_t i = 0; i < tk_tunnel_npeers(t); i++)
 		tick_remote(t, tk_tunnel_peer(t, i), ns, now);
 	tk_ctl_expire(t, now);
+	if (t->conns)
+		tk_hub_tcp_expire(t, now);
 	tk_workers_publish(t);
 }
 
@@ -699,6 +723,7 @@ static int dispatch(struct tk_tunnel *t, const struct epoll_event *ev)
 {
 	int fd = ev->data.fd, r = 0;
 	struct tk_ctl_conn *c;
+	struct tk_conn *conn;
 
 	if (fd == t->sig_fd)
 		return on_signal(t) ? 1 : 0;
@@ -727,6 +752,14 @@ static int dispatch(struct tk_tunnel *t, const struct epoll_event *ev)
 	if ((c = tk_ctl_conn_of(t, fd))) {
 		tk_ctl_read(t, c);
 		return 0;
+	}
+	if (fd == t->lsock_fd && t->set) {
+		tk_hub_tcp_accept(t);
+		return 0;
+	}
+	if (t->conns && (conn = tk_hub_tcp_find(t, fd))) {
+		r = tk_hub_tcp_read(t, conn);
+		return !r && t->gro_q ? tk_gro_flush(t->gro_q) : r;
 	}
 	if (fd == t->lsock_fd) {
 		int cur = t->sock_fd;

@@ -68,6 +68,18 @@ struct tk_stats {
 
 struct tk_group; /* engine/workers.h: the workers of one tunnel */
 
+/* A hub's TCP connection (engine/hub-tcp.c): nobody's (r NULL) until an initiation on it
+ * was answered. */
+struct tk_conn {
+	int fd;
+	uint8_t *buf; /* the stream, up to a whole frame */
+	size_t len;
+	struct tk_remote *r;
+	double since;
+	struct sockaddr_storage from;
+	socklen_t flen;
+};
+
 /* A control socket connection waiting for its request line (engine/ctl.c). */
 #define TK_CTL_CONNS 8
 struct tk_ctl_conn {
@@ -98,6 +110,7 @@ struct tk_remote {
 	uint8_t last_ts[TK_IK_TAI64N_LEN];
 	bool has_ts;
 	uint64_t spoofed;
+	struct tk_conn *conn; /* a TCP hub: its connection, or NULL */
 };
 
 struct tk_tunnel {
@@ -133,6 +146,9 @@ struct tk_tunnel {
 	double cookie_secret_at, load_since, under_load_until;
 	unsigned load_count;
 	struct tk_rate *rate;	      /* initiations per source address, under load */
+	struct tk_conn **conns;	      /* a TCP hub's connections */
+	size_t nconns;
+	struct tk_conn *cur_conn;     /* the one being read */
 
 	/* state */
 	int tun_fd, sock_fd, lsock_fd, sig_fd, timer_fd, ctl_fd, ep_fd;
@@ -279,12 +295,28 @@ void tk_tcp_drop(struct tk_tunnel *t);
  */
 struct tk_rate;
 int tk_hub_apply(struct tk_tunnel *t, struct tk_peer_set *set);
+/*
+ * A hub over TCP (engine/hub-tcp.c): accept a connection; the one of fd (or NULL); read what
+ * it sent (closing it on garbage, end of file, or a first frame that is not an initiation
+ * answered); close the connections that never said who they are; close all.  tk_hub_tcp_fd:
+ * where frames to r go (the connection being read, else r's; -1 when it has none).
+ * tk_hub_tcp_write: frames onto fd, whole or the connection ends.
+ */
+int tk_hub_tcp_accept(struct tk_tunnel *t);
+struct tk_conn *tk_hub_tcp_find(const struct tk_tunnel *t, int fd);
+int tk_hub_tcp_read(struct tk_tunnel *t, struct tk_conn *c);
+void tk_hub_tcp_expire(struct tk_tunnel *t, double now);
+/* r goes: its connection is closed (after its session went down). */
+void tk_hub_tcp_forget(struct tk_tunnel *t, struct tk_remote *r);
+void tk_hub_tcp_free(struct tk_tunnel *t);
+int tk_hub_tcp_fd(const struct tk_tunnel *t, const struct tk_remote *r);
+int tk_hub_tcp_write(struct tk_tunnel *t, int fd, const uint8_t *buf, size_t len);
 struct tk_remote *tk_hub_route(struct tk_tunnel *t, const uint8_t *pkt, size_t len);
 bool tk_hub_source_ok(const struct tk_tunnel *t, const struct tk_remote *r, const uint8_t *pkt,
 		      size_t len);
 struct tk_remote *tk_hub_find(struct tk_tunnel *t, const uint8_t *f, size_t len);
-void tk_hub_initiation(struct tk_tunnel *t, uint8_t *f, size_t len,
-		       const struct sockaddr_storage *from, socklen_t flen);
+struct tk_remote *tk_hub_initiation(struct tk_tunnel *t, uint8_t *f, size_t len,
+				    const struct sockaddr_storage *from, socklen_t flen);
 void tk_hub_free(struct tk_tunnel *t);
 /* The state's "peers" (engine/hub-state.c): each peer with its counters summed over the
  * workers (worker 0, after tk_workers_refresh); one peer's configuration.  New objects. */
@@ -299,6 +331,9 @@ struct tk_remote *tk_tunnel_peer(struct tk_tunnel *t, size_t i);
 int tk_loop_put(struct tk_tunnel *t, struct tk_remote *r, uint8_t *f, size_t len,
 		const struct sockaddr_storage *to);
 void tk_loop_bad(struct tk_tunnel *t, int r, const struct sockaddr_storage *from, const char *why);
+/* A frame for peer r (loop.c): 0, or -errno when fatal. */
+int tk_loop_deliver_to(struct tk_tunnel *t, struct tk_remote *r, uint8_t *f, size_t len,
+		       const struct sockaddr_storage *from, socklen_t flen);
 
 /* Control socket (engine/ctl.c): create at ctl_path; accept a connection; read what a
  * connection sent and answer once its request line is whole; close the connections that

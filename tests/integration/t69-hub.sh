@@ -127,6 +127,35 @@ client 4
 t_ok "SIGHUP: the peer back in the file connects" bash -c \
 	"B=$B; $(declare -f wait_for pings); wait_for 30 pings 4 192.0.2.1"
 
+# over TCP: a connection per peer; a stranger's connection changes nothing
+kill -TERM "$PA" $P2 $P3 $P4 $P5; wait "$PA" $P2 $P3 $P4 $P5 2>/dev/null
+TN_PIDS=
+ip netns exec "$A" "$TUNKIT" -q tunnel -t tcp --listen 198.51.100.1:7002 --private-key "$D/hub" \
+	--dev hub1 --addr 192.0.2.1/24 --peer "$C2" --allowed-ips 192.0.2.2 --peer "$C3" \
+	--allowed-ips 192.0.2.3 &
+PA=$!; TN_PIDS="$TN_PIDS $PA"
+for i in 2 3; do
+	tn_start PC "$B" -q tunnel -t tcp --connect 198.51.100.1:7002 --private-key "$D/c$i" \
+		--peer "$H" --dev "c$i" --addr "192.0.2.$i/32" --peer-addr 192.0.2.1
+	eval "P$i=$PC"
+done
+t_ok "tcp: both peers reach the hub" bash -c "B=$B; $(declare -f wait_for pings);
+	wait_for 30 pings 2 192.0.2.1 && wait_for 30 pings 3 192.0.2.1"
+t_is "$(ip netns exec "$B" /usr/bin/python3 -c '
+import os, socket
+s = socket.create_connection(("198.51.100.1", 7002)); s.sendall(b"\x00\x9c" + os.urandom(156))
+s.settimeout(5)
+try: print(len(s.recv(100)))
+except Exception as e: print(e)')" 0 "tcp: a stranger's garbage: the connection closed, no answer"
+t_ok "tcp: ... and the peers still pass traffic" pings 2 192.0.2.1 3
+t_is "$(ip netns exec "$A" "$TUNKIT" -j peer list hub1 | jq -c '[.[].session_up]')" "[true,true]" \
+	"tcp: peer list: both up"
+t_ok "tcp: peer remove" ip netns exec "$A" "$TUNKIT" peer remove hub1 "$C3"
+t_status 1 "tcp: the removed peer no longer passes traffic" pings 3 192.0.2.1 3 1
+t_ok "tcp: the other still does" pings 2 192.0.2.1
+kill -TERM "$PA" $P2 $P3; wait "$PA" $P2 $P3 2>/dev/null
+TN_PIDS=
+
 # usage errors: nothing made
 snap=$(ip netns exec "$A" bash -c "$(declare -f link_snapshot); link_snapshot")
 tusage() { # desc regex args...
@@ -152,8 +181,6 @@ tusage "one address for two peers" "peer 2: its key or one of its addresses" \
 	--allowed-ips 192.0.2.0/24
 t_is "$(ip netns exec "$A" bash -c "$(declare -f link_snapshot); link_snapshot")" "$snap" \
 	"usage errors: nothing changed"
-kill -TERM "$PA" $P2 $P3 $P4 $P5; wait "$PA" $P2 $P3 $P4 $P5 2>/dev/null
-TN_PIDS=
 tn_start PA "$A" tunnel --listen 7001 --key "$KEY" --dev tkv
 wait_for 30 tn_state "$A" tkv
 t_status 1 "peer list on a tunnel with one shared key" ip netns exec "$A" "$TUNKIT" peer list tkv
