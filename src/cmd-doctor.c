@@ -291,6 +291,48 @@ static void check_workers(struct doctor *d, const struct tk_link *l, const json_
 	}
 }
 
+/*
+ * A hub's peers: initiations from keys it does not know (a client whose key was never
+ * added, or was removed), packets from a peer with another's source, packets to addresses
+ * no peer has, and peers that never connected.
+ */
+static void check_peers(struct doctor *d, const struct tk_link *l, const json_t *t)
+{
+	json_int_t unknown = json_integer_value(json_object_get(t, "unknown_peer"));
+	json_int_t spoofed = json_integer_value(json_object_get(t, "spoofed"));
+	json_int_t noroute = json_integer_value(json_object_get(t, "no_route"));
+	const json_t *p;
+	size_t i, idle = 0;
+	char fix[200];
+
+	if (unknown)
+		add(d, l->ifname, "hub-unknown-key", "warning",
+		    fixf(fix, sizeof(fix), "tunkit peer add %s PUBKEY --allowed-ips ... "
+			 "(the client's tunkit pubkey)", l->ifname),
+		    "the hub on %s refused %lld initiations from keys that are not its peers",
+		    l->ifname, (long long)unknown);
+	if (spoofed)
+		add(d, l->ifname, "hub-spoofed", "warning",
+		    fixf(fix, sizeof(fix), "tunkit peer list %s, and give each peer the "
+			 "addresses it sends from (tunkit peer set --allowed-ips)", l->ifname),
+		    "the hub on %s dropped %lld packets from peers whose sources are not among "
+		    "their allowed addresses", l->ifname, (long long)spoofed);
+	if (noroute)
+		add(d, l->ifname, "hub-no-route", "note",
+		    "give the peer behind those addresses --allowed-ips for them",
+		    "the hub on %s dropped %lld packets to addresses no peer has", l->ifname,
+		    (long long)noroute);
+	json_array_foreach(json_object_get(t, "peers"), i, p)
+		if (!json_is_number(json_object_get(p, "last_handshake")))
+			idle++;
+	if (idle)
+		add(d, l->ifname, "hub-idle-peers", "note",
+		    "start them (tunkit tunnel --connect THIS-HOST:PORT --private-key ... --peer "
+		    "HUB-PUBKEY)",
+		    "%zu of the hub's %zu peers on %s never connected", idle,
+		    json_array_size(json_object_get(t, "peers")), l->ifname);
+}
+
 static void check_tunnel(struct doctor *d, const struct tk_link *l)
 {
 	const json_t *t = d->s->tunnels ? json_object_get(d->s->tunnels, l->ifname) : NULL;
@@ -328,6 +370,8 @@ static void check_tunnel(struct doctor *d, const struct tk_link *l)
 				  : "no peer has connected");
 	}
 	check_workers(d, l, t);
+	if (json_object_get(t, "peers"))
+		check_peers(d, l, t);
 	if (peer && !strcmp(role, "connect"))
 		check_tunnel_mtu(d, l, t, peer);
 	if (!strcmp(role, "listen") && l->arptype != ARPHRD_ETHER &&

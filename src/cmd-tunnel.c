@@ -22,19 +22,42 @@
 #include "tunnel-ctl.h"
 
 
+/* Version 2's settings: peers with keys of their own. */
+static int check_peers(struct tk_ctx *ctx, const struct tk_tunnel_cfg *c)
+{
+	if (!c->private_key)
+		return c->npeers ? tk_usage(ctx, "--peer needs --private-key") : 0;
+	if (!c->npeers)
+		return tk_usage(ctx, "--private-key needs at least one --peer");
+	if (c->connect && c->npeers > 1)
+		return tk_usage(ctx, "a connecting tunnel has one --peer, the one at --connect");
+	if (c->tap && c->npeers > 1)
+		return tk_usage(ctx, "--mode tap serves one peer: a hub of several routes by "
+				     "address (--mode tun)");
+	for (size_t i = 0; c->listen && i < c->npeers; i++)
+		if (!c->peers[i].nallowed)
+			return tk_usage(ctx, "peer %zu has no --allowed-ips: the listening side "
+					     "routes by them", i + 1);
+	return 0;
+}
+
 static int check(struct tk_ctx *ctx, const struct tk_tunnel_cfg *c)
 {
 	if (!c->listen == !c->connect)
 		return tk_usage(ctx, "give one of --listen and --connect");
-	if (!c->key)
-		return tk_usage(ctx, "--key FILE is required (make one with \"tunkit genkey\")");
+	if (!c->key && !c->private_key)
+		return tk_usage(ctx, "--key FILE is required (make one with \"tunkit genkey\"), "
+				     "or --private-key with --peer");
+	if (c->key && c->private_key)
+		return tk_usage(ctx, "give one of --key (one key shared) and --private-key (keys "
+				     "of their own, with --peer)");
 	if (c->bridge && !c->tap)
 		return tk_usage(ctx, "--bridge needs --mode tap");
 	if (c->req.has_peer && !c->req.naddrs)
 		return tk_usage(ctx, "--peer-addr needs --addr");
 	if (c->workers > 1 && c->transport == TK_TR_TCP)
 		return tk_usage(ctx, "--workers needs --transport udp (a TCP stream is one flow)");
-	return 0;
+	return check_peers(ctx, c);
 }
 
 static int pick_mtu(const struct tk_tunnel_cfg *c, const struct tk_tunnel *t, int family)
@@ -44,7 +67,7 @@ static int pick_mtu(const struct tk_tunnel_cfg *c, const struct tk_tunnel *t, in
 	if (c->has_mtu)
 		return (int)c->mtu;
 	if (!t->listen) {
-		int m = tk_udp_path_mtu((const struct sockaddr *)&t->peer, t->peer_len);
+		int m = tk_udp_path_mtu((const struct sockaddr *)&t->one.addr, t->one.addr_len);
 
 		if (m > 0)
 			base = m;
@@ -122,11 +145,30 @@ static void dry_run(struct tk_ctx *ctx, const struct tk_tunnel_cfg *c, int mtu)
 	}
 }
 
+/* Version 2: this side's key pair from key, the peers from c; 0 or exit status. */
+static int peers_up(struct tk_ctx *ctx, struct tk_tunnel_cfg *c, struct tk_tunnel *t,
+		    struct tk_ik_static *me, const uint8_t key[TK_KEY_LEN])
+{
+	struct tk_peer_set *set;
+	int r;
+
+	if (tk_ik_static_init(me, key))
+		return tk_fail(ctx, c->private_key, "not a usable private key");
+	t->me = me;
+	r = tk_tunnel_cfg_peers(ctx, c, t->listen ? NULL : &t->one.addr, t->one.addr_len, &set);
+	if (r)
+		return r;
+	r = tk_hub_apply(t, set);
+	tk_peer_set_unref(set);
+	return r ? tk_err(ctx, r, "peers") : 0;
+}
+
 /* The underlay endpoint and the key; 0 or exit status. */
-static int prepare(struct tk_ctx *ctx, const struct tk_tunnel_cfg *c, struct tk_tunnel *t,
-		   struct sockaddr_storage *bind_to, socklen_t *blen)
+static int prepare(struct tk_ctx *ctx, struct tk_tunnel_cfg *c, struct tk_tunnel *t,
+		   struct tk_ik_static *me, struct sockaddr_storage *bind_to, socklen_t *blen)
 {
 	const char *ep = c->listen ? c->listen : c->connect;
+	const char *kp = c->private_key ? c->private_key : c->key;
 	uint8_t key[TK_KEY_LEN];
 	int r;
 
@@ -134,9 +176,9 @@ static int prepare(struct tk_ctx *ctx, const struct tk_tunnel_cfg *c, struct tk_
 	t->transport = c->transport;
 	t->keepalive = c->keepalive;
 	t->no_offload = c->no_offload;
-	t->key_path = c->key;
+	t->key_path = kp;
 	r = t->listen ? tk_sockaddr_parse(ep, true, bind_to, blen)
-		      : tk_sockaddr_parse(ep, false, &t->peer, &t->peer_len);
+		      : tk_sockaddr_parse(ep, false, &t->one.addr, &t->one.addr_len);
 	if (r == -EINVAL)
 		return tk_usage(ctx, "endpoint \"%s\": expected %s", ep,
 				t->listen ? "[ADDR:]PORT" : "HOST:PORT");
@@ -147,17 +189,25 @@ static int prepare(struct tk_ctx *ctx, const struct tk_tunnel_cfg *c, struct tk_
 	if (c->ciphers & ~tk_crypto_ciphers())
 		return tk_fail(ctx, "aes-256-gcm", "this CPU has no AES instructions; use "
 				    "chacha20-poly1305 or auto");
-	r = tk_crypto_key_read(c->key, key);
+	r = tk_crypto_key_read(kp, key);
 	if (r == -EPERM)
-		return tk_fail(ctx, c->key, "readable by group or others (chmod 600 it)");
+		return tk_fail(ctx, kp, "readable by group or others (chmod 600 it)");
 	if (r == -EINVAL)
-		return tk_fail(ctx, c->key, "not a key (make one with \"tunkit genkey\")");
+		return tk_fail(ctx, kp, "not a key (make one with \"tunkit genkey\")");
 	if (r)
-		return tk_err(ctx, r, c->key);
-	tk_peer_init(&t->sess, key, c->ciphers ? c->ciphers : tk_crypto_ciphers(), !t->listen);
+		return tk_err(ctx, r, kp);
+	t->ciphers = c->ciphers ? c->ciphers : tk_crypto_ciphers();
+	t->rekey_after_ns = (uint64_t)c->rekey * TK_NSEC;
+	t->rekey_after_msgs = c->rekey_packets;
+	if (c->private_key) {
+		r = peers_up(ctx, c, t, me, key);
+		sodium_memzero(key, sizeof(key));
+		return r;
+	}
+	memcpy(t->psk, key, sizeof(key));
 	sodium_memzero(key, sizeof(key));
-	t->sess.rekey_after_ns = (uint64_t)c->rekey * TK_NSEC;
-	t->sess.rekey_after_msgs = c->rekey_packets;
+	if (!tk_remote_sess(t, &t->one))
+		return tk_err(ctx, -ENOMEM, NULL);
 	return 0;
 }
 
@@ -215,7 +265,6 @@ static void worker_free(struct tk_tunnel *t)
 	if (!t)
 		return;
 	tk_tunnel_close(t);
-	tk_peer_wipe(&t->sess);
 	free(t->pkt);
 	sodium_memzero(t->txq, sizeof(*t->txq));
 	free(t->txq);
@@ -231,8 +280,8 @@ static struct tk_tunnel *worker_clone(const struct tk_tunnel *t, unsigned i, int
 		return NULL;
 	w->listen = t->listen;
 	w->transport = t->transport;
-	w->peer = t->peer;
-	w->peer_len = t->peer_len;
+	w->one.addr = t->one.addr;
+	w->one.addr_len = t->one.addr_len;
 	w->keepalive = t->keepalive;
 	w->key_path = t->key_path;
 	w->event = t->event;
@@ -243,11 +292,18 @@ static struct tk_tunnel *worker_clone(const struct tk_tunnel *t, unsigned i, int
 	w->vnet = t->vnet;
 	w->tso = t->tso;
 	w->uso = t->uso;
-	w->sess = t->sess; /* the key and limits; no session is made yet */
-	w->sess.lane = i;
+	/* the key and limits; no session is made yet */
+	memcpy(w->psk, t->psk, sizeof(w->psk));
+	w->ciphers = t->ciphers;
+	w->rekey_after_ns = t->rekey_after_ns;
+	w->rekey_after_msgs = t->rekey_after_msgs;
 	w->worker = i;
 	w->tun_fd = fd;
-	return w;
+	w->me = t->me;
+	if (t->set ? !tk_hub_apply(w, t->set) : !!tk_remote_sess(w, &w->one))
+		return w;
+	worker_free(w);
+	return NULL;
 }
 
 /* How many workers: --workers, or one per CPU; TCP carries one stream, so one. */
@@ -280,7 +336,8 @@ static int workers_up(struct tk_ctx *ctx, struct tk_tunnel **w, const int *fds, 
 	return r;
 }
 
-static int tunnel(struct tk_ctx *ctx, struct tk_tunnel_cfg *c, struct tk_tunnel **w)
+static int tunnel(struct tk_ctx *ctx, struct tk_tunnel_cfg *c, struct tk_tunnel **w,
+		  struct tk_ik_static *me)
 {
 	struct tk_tunnel_host h = { .ifindex = 0 };
 	struct tk_tunnel *t = w[0];
@@ -290,10 +347,10 @@ static int tunnel(struct tk_ctx *ctx, struct tk_tunnel_cfg *c, struct tk_tunnel 
 	char ctl[400];
 	int r, fam, n;
 
-	r = prepare(ctx, c, t, &b, &blen);
+	r = prepare(ctx, c, t, me, &b, &blen);
 	if (r)
 		return r;
-	fam = t->listen ? b.ss_family : t->peer.ss_family;
+	fam = t->listen ? b.ss_family : t->one.addr.ss_family;
 	h.mtu = pick_mtu(c, t, fam);
 	c->nworkers = want_workers(c);
 	if (c->dry_run) {
@@ -364,7 +421,7 @@ static void reload(void *arg, struct tk_tunnel *t)
 {
 	struct reload *rl = arg;
 	struct tk_tunnel_cfg n, *c = rl->run;
-	json_t *restart;
+	json_t *restart, *peers;
 
 	if (!c->config)
 		return;
@@ -380,9 +437,9 @@ static void reload(void *arg, struct tk_tunnel *t)
 	if (n.keepalive)
 		t->keepalive = n.keepalive;
 	if (n.rekey)
-		t->sess.rekey_after_ns = (uint64_t)n.rekey * TK_NSEC;
+		t->rekey_after_ns = (uint64_t)n.rekey * TK_NSEC;
 	if (n.rekey_packets)
-		t->sess.rekey_after_msgs = n.rekey_packets;
+		t->rekey_after_msgs = n.rekey_packets;
 	restart = json_array();
 	if (differs(c->listen, n.listen) || differs(c->connect, n.connect))
 		json_array_append_new(restart, json_string(n.listen ? "listen" : "connect"));
@@ -398,8 +455,12 @@ static void reload(void *arg, struct tk_tunnel *t)
 		json_array_append_new(restart, json_string("transport"));
 	if (n.workers != c->workers)
 		json_array_append_new(restart, json_string("workers"));
-	tk_tunnel_event(t, "config_reloaded", json_pack("{s:s,s:o}", "config", c->config,
-							 "needs_restart", restart));
+	if (differs(c->private_key, n.private_key))
+		json_array_append_new(restart, json_string("private-key"));
+	peers = tk_tunnel_reload_peers(rl->ctx, t, &n);
+	tk_tunnel_event(t, "config_reloaded", json_pack("{s:s,s:o,s:o}", "config", c->config,
+							 "needs_restart", restart, "peers",
+							 peers ? peers : json_null()));
 	tk_tunnel_cfg_free(&rl->file);
 	rl->file = n;
 }
@@ -409,9 +470,11 @@ static int run(struct tk_ctx *ctx, int argc, char **argv)
 	struct tk_tunnel_cfg cfg;
 	struct reload rl = { .ctx = ctx, .run = &cfg };
 	struct tk_tunnel *w[TK_WORKERS_MAX] = { NULL };
+	struct tk_ik_static me;
 	int first, r;
 
 	memset(&cfg, 0, sizeof(cfg));
+	memset(&me, 0, sizeof(me));
 	tk_dev_req_init(&rl.file.req);
 	tk_dev_req_init(&cfg.req);
 	r = tk_opt_parse(ctx, &tk_cmd_tunnel, argc, argv, tk_tunnel_opt, &cfg, &first);
@@ -429,10 +492,12 @@ static int run(struct tk_ctx *ctx, int argc, char **argv)
 		w[0]->event_arg = ctx;
 		w[0]->reload = reload;
 		w[0]->reload_arg = &rl;
-		r = tunnel(ctx, &cfg, w);
+		w[0]->request = tk_tunnel_request;
+		r = tunnel(ctx, &cfg, w, &me);
 	}
 	for (unsigned i = 0; i < TK_WORKERS_MAX; i++)
 		worker_free(w[i]);
+	tk_ik_static_wipe(&me);
 	tk_tunnel_cfg_free(&rl.file);
 	tk_tunnel_cfg_free(&cfg);
 	return r;

@@ -8,6 +8,7 @@
 #define TK_CMD_TUNNEL_H
 
 #include "dev.h"
+#include "engine/peers.h"
 #include "engine/tunnel.h"
 
 #define TK_TUN_MAX_ROUTES 32
@@ -23,8 +24,12 @@ struct tk_tunnel_cfg {
 	struct tk_dev_req req; /* addresses, peer address */
 	struct tk_cidr routes[TK_TUN_MAX_ROUTES];
 	size_t nroutes;
-	char *strings[64]; /* values read from --config, owned */
-	size_t nstrings;
+	/* version 2: this side's private key and the peers (--peer and what follows it) */
+	const char *private_key;
+	struct tk_peer_conf *peers; /* owned */
+	size_t npeers, peers_cap;
+	char **strings; /* values read from --config, owned */
+	size_t nstrings, strings_cap;
 };
 
 extern const struct tk_opt tk_tunnel_opts[];
@@ -36,6 +41,22 @@ int tk_tunnel_opt(struct tk_ctx *ctx, void *st, int idx, const char *arg);
  * command-line options given after --config win.  0, or the exit status. */
 int tk_tunnel_conf_read(struct tk_ctx *ctx, struct tk_tunnel_cfg *cfg, const char *path);
 void tk_tunnel_cfg_free(struct tk_tunnel_cfg *cfg);
+/* The peers of cfg as a set (taken from cfg: its peers are then none); the connecting
+ * side's one peer gets the --connect address as its endpoint.  0 or the exit status, with
+ * a message naming the peer. */
+int tk_tunnel_cfg_peers(struct tk_ctx *ctx, struct tk_tunnel_cfg *cfg,
+			const struct sockaddr_storage *endpoint, socklen_t elen,
+			struct tk_peer_set **out);
+/* tunnel-peers.c: the control socket's peer requests (t->request); SIGHUP's peers from the
+ * configuration read again (n; its peers are taken): {"added": [...], "removed": [...]}, or
+ * NULL when nothing was applied. */
+json_t *tk_tunnel_request(void *arg, struct tk_tunnel *t, const char *op, const json_t *req);
+json_t *tk_tunnel_reload_peers(struct tk_ctx *ctx, struct tk_tunnel *t, struct tk_tunnel_cfg *n);
+/* "--allowed-ips" values: a comma-separated list of prefixes appended to c.  0 or 2. */
+int tk_tunnel_parse_aips(struct tk_ctx *ctx, const char *arg, struct tk_peer_conf *c);
+/* A public key in base64 into pub; 0 or 2 (usage, naming what). */
+int tk_tunnel_parse_pub(struct tk_ctx *ctx, const char *what, const char *arg,
+			uint8_t pub[TK_KEY_LEN]);
 
 /* The host side: what the tunnel made, to undo at exit. */
 struct tk_tunnel_host {

@@ -19,6 +19,8 @@ const struct tk_cmd *const tk_cmds[] = {
 	&tk_cmd_genkey,
 	&tk_cmd_help,
 	&tk_cmd_monitor,
+	&tk_cmd_peer,
+	&tk_cmd_pubkey,
 	&tk_cmd_shell,
 	&tk_cmd_show,
 	&tk_cmd_stats,

@@ -82,6 +82,8 @@ extern const struct tk_cmd tk_cmd_dump;
 extern const struct tk_cmd tk_cmd_genkey;
 extern const struct tk_cmd tk_cmd_help;
 extern const struct tk_cmd tk_cmd_monitor;
+extern const struct tk_cmd tk_cmd_peer;
+extern const struct tk_cmd tk_cmd_pubkey;
 extern const struct tk_cmd tk_cmd_shell;
 extern const struct tk_cmd tk_cmd_show;
 extern const struct tk_cmd tk_cmd_stats;

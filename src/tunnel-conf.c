@@ -10,13 +10,15 @@
 #include <string.h>
 
 #include "cmd-tunnel.h"
+#include <netinet/in.h>
+
 #include "engine/workers.h"
 #include "err.h"
 #include "opt.h"
 
 enum { O_LISTEN, O_CONNECT, O_TRANSPORT, O_MODE, O_DEV, O_PERSIST, O_ADDR, O_PEER, O_ROUTE,
        O_BRIDGE, O_MTU, O_KEEPALIVE, O_KEY, O_CONFIG, O_NAT, O_DRY, O_REKEY, O_REKEY_PKTS,
-       O_CIPHER, O_NO_OFFLOAD, O_WORKERS };
+       O_CIPHER, O_NO_OFFLOAD, O_WORKERS, O_PRIVATE_KEY, O_PEER_KEY, O_ALLOWED, O_PSK, O_NAME };
 
 const struct tk_opt tk_tunnel_opts[] = {
 	[O_LISTEN] = { "listen", 'l', TK_ARG_REQ, "[ADDR:]PORT", NULL, "serve on this port" },
@@ -48,6 +50,15 @@ const struct tk_opt tk_tunnel_opts[] = {
 			   "one packet per system call: no batches, no UDP GSO/GRO" },
 	[O_WORKERS] = { "workers", 'w', TK_ARG_REQ, "N", "auto 1 2 4",
 			"UDP: N workers, a device queue each (auto: one per CPU)" },
+	[O_PRIVATE_KEY] = { "private-key", 'P', TK_ARG_REQ, "FILE", "@file",
+			    "this side's own key (tunkit genkey): peers with keys of their own" },
+	[O_PEER_KEY] = { "peer", 0, TK_ARG_REQ, "PUBKEY", NULL,
+			 "a peer by its public key (tunkit pubkey); repeatable" },
+	[O_ALLOWED] = { "allowed-ips", 0, TK_ARG_REQ, "CIDR,...", NULL,
+			"the last --peer's addresses: routed to it, taken from it" },
+	[O_PSK] = { "psk", 0, TK_ARG_REQ, "FILE", "@file",
+		    "a pre-shared key with the last --peer (tunkit genkey)" },
+	[O_NAME] = { "peer-name", 0, TK_ARG_REQ, "NAME", NULL, "a name for the last --peer" },
 	{ NULL },
 };
 
@@ -70,6 +81,105 @@ static int num(struct tk_ctx *ctx, const char *what, const char *arg, uint32_t l
 	if (tk_parse_u32(arg, lo, hi, &v))
 		return tk_usage(ctx, "%s \"%s\": expected %u to %u", what, arg, lo, hi);
 	*out = v;
+	return 0;
+}
+
+int tk_tunnel_parse_pub(struct tk_ctx *ctx, const char *what, const char *arg,
+			uint8_t pub[TK_KEY_LEN])
+{
+	if (tk_crypto_key_parse(arg, strlen(arg), pub))
+		return tk_usage(ctx, "%s \"%s\": expected a public key (tunkit pubkey)", what, arg);
+	return 0;
+}
+
+int tk_tunnel_parse_aips(struct tk_ctx *ctx, const char *arg, struct tk_peer_conf *c)
+{
+	char *copy = strdup(arg), *save = NULL, *tok;
+	int r = 0;
+
+	if (!copy)
+		return tk_err(ctx, -ENOMEM, NULL);
+	for (tok = strtok_r(copy, ", ", &save); tok && !r; tok = strtok_r(NULL, ", ", &save)) {
+		struct tk_cidr x;
+		struct tk_aip *a;
+
+		if (tk_parse_cidr(tok, &x)) {
+			r = tk_usage(ctx, "allowed address \"%s\": expected ADDR[/PREFIX]", tok);
+			break;
+		}
+		a = realloc(c->allowed, (c->nallowed + 1) * sizeof(*a));
+		if (!a) {
+			r = tk_err(ctx, -ENOMEM, NULL);
+			break;
+		}
+		c->allowed = a;
+		a += c->nallowed++;
+		memset(a, 0, sizeof(*a));
+		a->family = x.family;
+		memcpy(a->addr, x.addr, sizeof(x.addr));
+		a->plen = x.prefixlen >= 0 ? (unsigned)x.prefixlen : x.family == AF_INET ? 32 : 128;
+	}
+	free(copy);
+	return r;
+}
+
+/* The peer --allowed-ips, --psk and --peer-name apply to: the last --peer. */
+static struct tk_peer_conf *last_peer(struct tk_ctx *ctx, struct tk_tunnel_cfg *c,
+				      const char *opt)
+{
+	if (!c->npeers)
+		tk_usage(ctx, "--%s needs a --peer before it", opt);
+	return c->npeers ? &c->peers[c->npeers - 1] : NULL;
+}
+
+static int add_peer(struct tk_ctx *ctx, struct tk_tunnel_cfg *c, const char *arg)
+{
+	struct tk_peer_conf *p;
+
+	if (c->npeers == TK_PEERS_MAX)
+		return tk_usage(ctx, "at most %d peers", TK_PEERS_MAX);
+	if (c->npeers == c->peers_cap) {
+		size_t cap = c->peers_cap ? c->peers_cap * 2 : 8;
+
+		p = realloc(c->peers, cap * sizeof(*p));
+		if (!p)
+			return tk_err(ctx, -ENOMEM, NULL);
+		c->peers = p;
+		c->peers_cap = cap;
+	}
+	p = &c->peers[c->npeers];
+	memset(p, 0, sizeof(*p));
+	if (tk_tunnel_parse_pub(ctx, "peer", arg, p->pub))
+		return 2;
+	c->npeers++;
+	return 0;
+}
+
+/* --psk FILE for the last peer; --peer-name NAME. */
+static int peer_extra(struct tk_ctx *ctx, struct tk_tunnel_cfg *c, int idx, const char *arg)
+{
+	struct tk_peer_conf *p = last_peer(ctx, c, tk_tunnel_opts[idx].lng);
+	int r;
+
+	if (!p)
+		return 2;
+	if (idx == O_ALLOWED)
+		return tk_tunnel_parse_aips(ctx, arg, p);
+	if (idx == O_NAME) {
+		if (!*arg || strlen(arg) >= sizeof(p->name) || strpbrk(arg, " \t\"/"))
+			return tk_usage(ctx, "peer name \"%s\": 1 to %zu characters, no blanks, "
+					     "quotes or slashes", arg, sizeof(p->name) - 1);
+		strcpy(p->name, arg);
+		return 0;
+	}
+	r = tk_crypto_key_read(arg, p->psk);
+	if (r == -EPERM)
+		return tk_fail(ctx, arg, "readable by group or others (chmod 600 it)");
+	if (r == -EINVAL)
+		return tk_fail(ctx, arg, "not a key (make one with \"tunkit genkey\")");
+	if (r)
+		return tk_err(ctx, r, arg);
+	p->has_psk = true;
 	return 0;
 }
 
@@ -106,6 +216,11 @@ int tk_tunnel_opt(struct tk_ctx *ctx, void *st, int idx, const char *arg)
 		return num(ctx, "mtu", arg, 576, 65000, &c->mtu);
 	case O_KEEPALIVE: return num(ctx, "keepalive", arg, 1, 3600, &c->keepalive);
 	case O_KEY: c->key = arg; return 0;
+	case O_PRIVATE_KEY: c->private_key = arg; return 0;
+	case O_PEER_KEY: return add_peer(ctx, c, arg);
+	case O_ALLOWED:
+	case O_PSK:
+	case O_NAME: return peer_extra(ctx, c, idx, arg);
 	case O_CONFIG: return tk_tunnel_conf_read(ctx, c, arg);
 	case O_NAT: c->nat = true; return 0;
 	case O_DRY: c->dry_run = true; return 0;
@@ -166,9 +281,18 @@ static int conf_line(struct tk_ctx *ctx, struct tk_tunnel_cfg *c, const char *pa
 			return tk_usage(ctx, "%s:%d: \"%s\": expected yes or no", path, lineno, v);
 		return on ? tk_tunnel_opt(ctx, c, idx, NULL) : 0;
 	}
-	if (c->nstrings == sizeof(c->strings) / sizeof(c->strings[0]))
-		return tk_usage(ctx, "%s: too many lines", path);
+	if (c->nstrings == c->strings_cap) {
+		size_t cap = c->strings_cap ? c->strings_cap * 2 : 32;
+		char **p = realloc(c->strings, cap * sizeof(*p));
+
+		if (!p)
+			return tk_err(ctx, -ENOMEM, path);
+		c->strings = p;
+		c->strings_cap = cap;
+	}
 	c->strings[c->nstrings] = strdup(v);
+	if (!c->strings[c->nstrings])
+		return tk_err(ctx, -ENOMEM, path);
 	return tk_tunnel_opt(ctx, c, idx, c->strings[c->nstrings++]);
 }
 
@@ -198,5 +322,33 @@ void tk_tunnel_cfg_free(struct tk_tunnel_cfg *c)
 {
 	for (size_t i = 0; i < c->nstrings; i++)
 		free(c->strings[i]);
-	c->nstrings = 0;
+	free(c->strings);
+	c->strings = NULL;
+	c->nstrings = c->strings_cap = 0;
+	for (size_t i = 0; i < c->npeers; i++)
+		tk_peer_conf_free(&c->peers[i]);
+	free(c->peers);
+	c->peers = NULL;
+	c->npeers = c->peers_cap = 0;
+}
+
+int tk_tunnel_cfg_peers(struct tk_ctx *ctx, struct tk_tunnel_cfg *cfg,
+			const struct sockaddr_storage *endpoint, socklen_t elen,
+			struct tk_peer_set **out)
+{
+	struct tk_peer_conf *v = cfg->peers;
+	size_t n = cfg->npeers, at = 0;
+	int r;
+
+	if (endpoint && n == 1) {
+		memcpy(&v[0].endpoint, endpoint, elen);
+		v[0].endpoint_len = elen;
+	}
+	cfg->peers = NULL;
+	cfg->npeers = cfg->peers_cap = 0;
+	r = tk_peer_set_new(out, v, n, &at);
+	if (r == -EEXIST)
+		return tk_usage(ctx, "peer %zu: its key or one of its addresses is another "
+				     "peer's already", at + 1);
+	return r ? tk_err(ctx, r, "peers") : 0;
 }

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -84,9 +85,66 @@ int tk_tunnel_ctl_path(char *buf, size_t size, const char *dev, int mkdirs)
 
 json_t *tk_tunnel_query(const char *dev)
 {
+	return tk_tunnel_ask(dev, NULL);
+}
+
+/* Sends the request line (empty for the state): 0 or -errno. */
+static int send_line(int fd, const json_t *req)
+{
+	char *s = req ? json_dumps(req, JSON_COMPACT) : NULL;
+	size_t len = s ? strlen(s) : 0;
+	int r = 0;
+
+	if (req && !s)
+		return -ENOMEM;
+	if ((len && send(fd, s, len, MSG_NOSIGNAL) != (ssize_t)len) ||
+	    send(fd, "\n", 1, MSG_NOSIGNAL) != 1)
+		r = -errno;
+	free(s);
+	return r;
+}
+
+/* The answer read to its end into a buffer that grows (a hub's peers are many); a new
+ * object or NULL. */
+static json_t *read_answer(int fd)
+{
+	size_t len = 0, cap = 8192;
+	char *buf = malloc(cap), *nb;
+	json_t *o = NULL;
+
+	while (buf) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		ssize_t n;
+
+		/* a loaded machine may take a while: the tunnel asks its workers first */
+		if (poll(&p, 1, 2000) <= 0)
+			goto out;
+		if (len == cap) {
+			if (cap >= (64u << 20) || !(nb = realloc(buf, cap * 2)))
+				goto out;
+			buf = nb;
+			cap *= 2;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	o = buf ? json_loadb(buf, len, 0, NULL) : NULL;
+	if (!json_is_object(o)) {
+		json_decref(o);
+		o = NULL;
+	}
+out:
+	free(buf);
+	return o;
+}
+
+json_t *tk_tunnel_ask(const char *dev, const json_t *req)
+{
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char buf[8192];
-	size_t len = 0;
 	json_t *o = NULL;
 	int fd;
 
@@ -96,28 +154,9 @@ json_t *tk_tunnel_query(const char *dev)
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return NULL;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		goto out;
-	while (len < sizeof(buf) - 1) {
-		struct pollfd p = { fd, POLLIN, 0 };
-		ssize_t n;
-
-		/* a loaded machine may take a while: the tunnel asks its workers first */
-		if (poll(&p, 1, 2000) <= 0)
-			goto out;
-		n = read(fd, buf + len, sizeof(buf) - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	o = json_loadb(buf, len, 0, NULL);
-	if (!json_is_object(o)) {
-		json_decref(o);
-		o = NULL;
-	}
-out:
+	/* the request line: an empty one asks for the state */
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 && !send_line(fd, req))
+		o = read_answer(fd);
 	close(fd);
 	return o;
 }

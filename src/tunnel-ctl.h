@@ -23,6 +23,10 @@ int tk_tunnel_ctl_path(char *buf, size_t size, const char *dev, int mkdirs);
  * answers within 2 s. */
 json_t *tk_tunnel_query(const char *dev);
 
+/* The answer of dev's running tunnel to the request req (NULL: the state), a new object, or
+ * NULL when no tunnel answers within 2 s. */
+json_t *tk_tunnel_ask(const char *dev, const json_t *req);
+
 /* Every running tunnel of this network namespace: an object ifname -> state
  * (never NULL; empty when none runs). */
 json_t *tk_tunnel_query_all(void);

@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The control socket: a unix stream socket (/run/tunkit/DEV.sock, mode
- * 0600) that answers every connection with one JSON object, the tunnel's
- * state, and closes it.  `socat - UNIX:/run/tunkit/tktun0.sock` reads it.
+ * The control socket: a unix stream socket (/run/tunkit/DEV.sock, mode 0600).  A client
+ * writes one request line and reads one JSON object back, then the tunnel closes the
+ * connection: an empty line (or the client closing its side at once) asks for the state,
+ * {"op": "..."} for the rest.  `echo | socat - UNIX:/run/tunkit/tktun0.sock` reads the
+ * state.  Worker 0 serves a few connections at once, each closed after 2 s of silence.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/epoll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -51,23 +55,118 @@ int tk_ctl_open(struct tk_tunnel *t)
 	return 0;
 }
 
-void tk_ctl_answer(struct tk_tunnel *t)
-{
-	json_t *st;
-	char *s;
-	int c;
+/* A connection that has not said its request yet is closed after this long. */
+#define CTL_IDLE_SEC 2.0
 
-	c = accept4(t->ctl_fd, NULL, NULL, SOCK_CLOEXEC);
-	if (c < 0)
+void tk_ctl_accept(struct tk_tunnel *t)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP };
+	struct tk_ctl_conn *c = NULL;
+	int fd;
+
+	fd = accept4(t->ctl_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (fd < 0)
 		return;
-	st = tk_tunnel_state(t);
-	s = st ? json_dumps(st, JSON_COMPACT) : NULL;
+	for (size_t i = 0; i < TK_CTL_CONNS && !c; i++)
+		if (t->ctl_conn[i].fd < 0)
+			c = &t->ctl_conn[i];
+	ev.data.fd = fd;
+	if (!c || epoll_ctl(t->ep_fd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		close(fd); /* busy: the client sees the connection closed and may retry */
+		return;
+	}
+	c->fd = fd;
+	c->len = 0;
+	c->since = tk_mono();
+}
+
+static void conn_close(struct tk_tunnel *t, struct tk_ctl_conn *c)
+{
+	epoll_ctl(t->ep_fd, EPOLL_CTL_DEL, c->fd, NULL);
+	close(c->fd);
+	c->fd = -1;
+	c->len = 0;
+}
+
+struct tk_ctl_conn *tk_ctl_conn_of(struct tk_tunnel *t, int fd)
+{
+	for (size_t i = 0; i < TK_CTL_CONNS; i++)
+		if (t->ctl_conn[i].fd == fd)
+			return &t->ctl_conn[i];
+	return NULL;
+}
+
+/* The answer to one request line (a new object): "" or {"op": "state"} is the state; the
+ * others go to the tunnel's handler. */
+static json_t *answer(struct tk_tunnel *t, const char *line)
+{
+	json_error_t err;
+	json_t *req, *a;
+	const char *op;
+
+	if (!*line)
+		return tk_tunnel_state(t);
+	req = json_loads(line, 0, &err);
+	op = json_string_value(json_object_get(req, "op"));
+	if (!op)
+		a = json_pack("{s:{s:s}}", "error", "message", "expected {\"op\": ...}");
+	else if (!strcmp(op, "state"))
+		a = tk_tunnel_state(t);
+	else if (t->request)
+		a = t->request(t->request_arg, t, op, req);
+	else
+		a = NULL;
+	if (!a)
+		a = json_pack("{s:{s:s,s:s}}", "error", "op", op ? op : "", "message",
+			      "unknown op");
+	json_decref(req);
+	return a;
+}
+
+void tk_ctl_read(struct tk_tunnel *t, struct tk_ctl_conn *c)
+{
+	ssize_t n = read(c->fd, c->buf + c->len, sizeof(c->buf) - 1 - c->len);
+	char *nl;
+	json_t *a;
+	char *s;
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n > 0)
+		c->len += (size_t)n;
+	c->buf[c->len] = '\0';
+	nl = memchr(c->buf, '\n', c->len);
+	/* a whole line, or the client's end of it (an old client that only reads and shuts its
+	 * side), or no room left: answer what there is */
+	if (!nl && n > 0 && c->len < sizeof(c->buf) - 1)
+		return;
+	if (nl)
+		*nl = '\0';
+	a = answer(t, c->buf);
+	s = a ? json_dumps(a, JSON_COMPACT) : NULL;
 	if (s) {
-		/* a blocking send of a few hundred bytes to a fresh socket does not block */
-		if (send(c, s, strlen(s), MSG_NOSIGNAL) >= 0)
-			send(c, "\n", 1, MSG_NOSIGNAL);
+		/* a blocking send of a few KiB to a fresh socket does not block */
+		int fl = fcntl(c->fd, F_GETFL);
+
+		fcntl(c->fd, F_SETFL, fl & ~O_NONBLOCK);
+		if (send(c->fd, s, strlen(s), MSG_NOSIGNAL) >= 0)
+			send(c->fd, "\n", 1, MSG_NOSIGNAL);
 	}
 	free(s);
-	json_decref(st);
-	close(c);
+	json_decref(a);
+	conn_close(t, c);
+}
+
+void tk_ctl_expire(struct tk_tunnel *t, double now)
+{
+	for (size_t i = 0; i < TK_CTL_CONNS; i++)
+		if (t->ctl_conn[i].fd >= 0 && now - t->ctl_conn[i].since > CTL_IDLE_SEC)
+			conn_close(t, &t->ctl_conn[i]);
+}
+
+void tk_ctl_close(struct tk_tunnel *t)
+{
+	for (size_t i = 0; i < TK_CTL_CONNS; i++)
+		if (t->ctl_conn[i].fd >= 0)
+			conn_close(t, &t->ctl_conn[i]);
 }

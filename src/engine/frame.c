@@ -20,26 +20,51 @@ static void put_type(uint8_t *buf, uint8_t type)
 	buf[1] = buf[2] = buf[3] = 0;
 }
 
+/* The exact size of each handshake type; 0 for the data frame's any size. */
+static size_t exact_len(uint8_t type)
+{
+	switch (type) {
+	case TK_FRAME_INIT:
+		return TK_FRAME_INIT_LEN;
+	case TK_FRAME_RESP:
+		return TK_FRAME_RESP_LEN;
+	case TK_FRAME_IK_INIT:
+		return TK_FRAME_IK_INIT_LEN;
+	case TK_FRAME_IK_RESP:
+		return TK_FRAME_IK_RESP_LEN;
+	case TK_FRAME_COOKIE:
+		return TK_FRAME_COOKIE_LEN;
+	default:
+		return 0;
+	}
+}
+
 int tk_frame_parse(const uint8_t *buf, size_t len, struct tk_frame *f)
 {
+	size_t want;
+
 	memset(f, 0, sizeof(*f));
 	if (len < TK_FRAME_MIN || len > TK_FRAME_MAX)
 		return -EBADMSG;
 	if (buf[1] || buf[2] || buf[3])
 		return -EBADMSG;
+	want = exact_len(buf[0]);
+	if (want && len != want)
+		return -EBADMSG;
 	f->type = buf[0];
 	f->len = len;
 	switch (buf[0]) {
 	case TK_FRAME_INIT:
-		if (len != TK_FRAME_INIT_LEN)
-			return -EBADMSG;
+	case TK_FRAME_IK_INIT:
 		f->sender = tk_frame_get_le32(buf + 4);
 		return 0;
 	case TK_FRAME_RESP:
-		if (len != TK_FRAME_RESP_LEN)
-			return -EBADMSG;
+	case TK_FRAME_IK_RESP:
 		f->sender = tk_frame_get_le32(buf + 4);
 		f->receiver = tk_frame_get_le32(buf + 8);
+		return 0;
+	case TK_FRAME_COOKIE:
+		f->receiver = tk_frame_get_le32(buf + 4);
 		return 0;
 	case TK_FRAME_DATA:
 		f->receiver = tk_frame_get_le32(buf + 4);
@@ -72,11 +97,30 @@ void tk_frame_put_data(uint8_t *buf, uint32_t receiver, uint64_t counter)
 	tk_frame_put_le32(buf + 12, (uint32_t)(counter >> 32));
 }
 
+void tk_frame_put_ik_init(uint8_t *buf, uint32_t sender)
+{
+	put_type(buf, TK_FRAME_IK_INIT);
+	tk_frame_put_le32(buf + 4, sender);
+}
+
+void tk_frame_put_ik_resp(uint8_t *buf, uint32_t sender, uint32_t receiver)
+{
+	put_type(buf, TK_FRAME_IK_RESP);
+	tk_frame_put_le32(buf + 4, sender);
+	tk_frame_put_le32(buf + 8, receiver);
+}
+
+void tk_frame_put_cookie(uint8_t *buf, uint32_t receiver)
+{
+	put_type(buf, TK_FRAME_COOKIE);
+	tk_frame_put_le32(buf + 4, receiver);
+}
+
 void tk_framer_init(struct tk_framer *fr, size_t max_frame)
 {
-	fr->max = max_frame < TK_FRAME_INIT_LEN ? TK_FRAME_INIT_LEN
-	          : max_frame > TK_FRAME_MAX    ? TK_FRAME_MAX
-	                                        : max_frame;
+	fr->max = max_frame < TK_FRAME_HS_MAX ? TK_FRAME_HS_MAX
+	          : max_frame > TK_FRAME_MAX  ? TK_FRAME_MAX
+	                                      : max_frame;
 	fr->need = fr->have = 0;
 	fr->hdr_have = 0;
 	fr->err = 0;

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The tunnel's wire format (docs/protocol.md has the byte layouts): three message types,
- * little-endian fields, a 16-byte data header so a packet can be sealed in place between
- * TK_FRAME_DATA_HDR bytes of headroom and TK_FRAME_TAG bytes of tailroom; and the TCP
- * stream framer (a 2-byte big-endian length before each frame).
+ * The tunnel's wire format (docs/protocol.md has the byte layouts): the data frame, the
+ * handshakes of version 1 (a shared key) and version 2 (a key pair per peer, with cookie
+ * replies under load), little-endian fields, a 16-byte data header so a packet can be sealed
+ * in place between TK_FRAME_DATA_HDR bytes of headroom and TK_FRAME_TAG bytes of tailroom;
+ * and the TCP stream framer (a 2-byte big-endian length before each frame).
  * Pure code: no I/O, no allocation, never prints; returns 0 or -errno.
  */
 #ifndef TK_FRAME_H
@@ -17,6 +18,10 @@ enum tk_frame_type {
 	TK_FRAME_INIT = 1, /* handshake initiation */
 	TK_FRAME_RESP = 2, /* handshake response */
 	TK_FRAME_DATA = 3, /* data; a keepalive is a data frame with no payload */
+	/* version 2 (engine/ik.h) */
+	TK_FRAME_IK_INIT = 4, /* handshake initiation: IKpsk2 message 1, mac1, mac2 */
+	TK_FRAME_IK_RESP = 5, /* handshake response: IKpsk2 message 2, mac1, mac2 */
+	TK_FRAME_COOKIE = 6,  /* cookie reply: "busy, prove your address with this" */
 };
 
 #define TK_FRAME_TAG         16
@@ -34,11 +39,26 @@ enum tk_frame_type {
  * (no IP packet or Ethernet frame is one byte long). */
 #define TK_FRAME_PROBE       0x01
 
+/* Version 2: offsets and sizes (an "encrypted" field ends in its 16-byte tag) */
+#define TK_FRAME_MAC          16  /* mac1 and mac2 */
+#define TK_FRAME_IK_INIT_HDR  8   /* type, 3 reserved, sender index */
+#define TK_FRAME_IK_INIT_MAC1 124 /* after header, e (32), s (32 + 16), payload (20 + 16) */
+#define TK_FRAME_IK_INIT_MAC2 140
+#define TK_FRAME_IK_INIT_LEN  156
+#define TK_FRAME_IK_RESP_HDR  12 /* type, 3 reserved, sender index, receiver index */
+#define TK_FRAME_IK_RESP_MAC1 68 /* after header, e (32), payload (8 + 16) */
+#define TK_FRAME_IK_RESP_MAC2 84
+#define TK_FRAME_IK_RESP_LEN  100
+#define TK_FRAME_COOKIE_NONCE 8  /* after type, 3 reserved, receiver index */
+#define TK_FRAME_COOKIE_BOX   32 /* after the 24-byte nonce: cookie (16) + tag */
+#define TK_FRAME_COOKIE_LEN   64
+#define TK_FRAME_HS_MAX       TK_FRAME_IK_INIT_LEN /* the largest handshake message */
+
 /* A parsed frame header; fields not in that message type are 0. */
 struct tk_frame {
 	uint8_t type;
-	uint32_t sender;    /* INIT, RESP: the sender's index */
-	uint32_t receiver;  /* RESP, DATA: the receiver's index, for the session lookup */
+	uint32_t sender;    /* INIT, RESP, IK_INIT, IK_RESP: the sender's index */
+	uint32_t receiver;  /* RESP, DATA, IK_RESP, COOKIE: the receiver's index, for the lookup */
 	uint64_t counter;   /* DATA: the nonce counter */
 	size_t len;         /* the whole frame */
 	size_t payload_len; /* DATA: plaintext length (len - TK_FRAME_OVERHEAD) */
@@ -54,6 +74,9 @@ int tk_frame_parse(const uint8_t *buf, size_t len, struct tk_frame *f);
 void tk_frame_put_init(uint8_t *buf, uint32_t sender);
 void tk_frame_put_resp(uint8_t *buf, uint32_t sender, uint32_t receiver);
 void tk_frame_put_data(uint8_t *buf, uint32_t receiver, uint64_t counter);
+void tk_frame_put_ik_init(uint8_t *buf, uint32_t sender);
+void tk_frame_put_ik_resp(uint8_t *buf, uint32_t sender, uint32_t receiver);
+void tk_frame_put_cookie(uint8_t *buf, uint32_t receiver);
 
 static inline uint32_t tk_frame_get_le32(const uint8_t *p)
 {
@@ -82,7 +105,8 @@ struct tk_framer {
 	int err;
 };
 
-/* Start a stream; max_frame is clamped to [TK_FRAME_INIT_LEN, TK_FRAME_MAX]. */
+/* Start a stream; max_frame is clamped to [TK_FRAME_HS_MAX, TK_FRAME_MAX], so every
+ * handshake message passes whatever the device's MTU. */
 void tk_framer_init(struct tk_framer *fr, size_t max_frame);
 
 /*

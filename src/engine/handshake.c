@@ -23,8 +23,9 @@ _Static_assert(TK_FRAME_RESP_LEN <= TK_FRAME_INIT_LEN, "no amplification");
 
 static int noise_init(struct tk_noise_hs *n, bool initiator, const uint8_t *psk)
 {
-	return tk_noise_hs_init(n, initiator, (const uint8_t *)TK_HANDSHAKE_PROLOGUE,
-	        strlen(TK_HANDSHAKE_PROLOGUE), psk);
+	return tk_noise_hs_init(n, &tk_noise_nnpsk0, initiator,
+	        (const uint8_t *)TK_HANDSHAKE_PROLOGUE, strlen(TK_HANDSHAKE_PROLOGUE), NULL, NULL,
+	        psk);
 }
 
 int tk_handshake_initiate(struct tk_handshake *hs, const uint8_t psk[TK_KEY_LEN],
@@ -51,8 +52,7 @@ int tk_handshake_initiate(struct tk_handshake *hs, const uint8_t psk[TK_KEY_LEN]
 	return r;
 }
 
-/* Split the finished handshake into s; i2r is the initiator's sending key. */
-static int make_session(struct tk_noise_hs *n, struct tk_session *s, unsigned cipher,
+int tk_handshake_session(struct tk_noise_hs *n, struct tk_session *s, unsigned cipher,
         uint32_t local, uint32_t remote, uint64_t now_ns)
 {
 	uint8_t i2r[TK_KEY_LEN], r2i[TK_KEY_LEN];
@@ -101,7 +101,7 @@ int tk_handshake_respond(const uint8_t psk[TK_KEY_LEN], const uint8_t *in, size_
 	r = tk_noise_write_message(&n, rpay, sizeof(rpay), out + TK_FRAME_RESP_HDR,
 	        TK_FRAME_RESP_LEN - TK_FRAME_RESP_HDR, &pay_len);
 	if (r == 0)
-		r = make_session(&n, s, cipher, local_index, f.sender, now_ns);
+		r = tk_handshake_session(&n, s, cipher, local_index, f.sender, now_ns);
 out:
 	tk_noise_hs_wipe(&n);
 	sodium_memzero(pay, sizeof(pay));
@@ -134,7 +134,7 @@ int tk_handshake_finish(struct tk_handshake *hs, const uint8_t *in, size_t len, 
 	if (!cipher || tk_crypto_pick(cipher, hs->offered) != cipher)
 		r = -ENOPROTOOPT;
 	else
-		r = make_session(&n, s, cipher, hs->local_index, f.sender, now_ns);
+		r = tk_handshake_session(&n, s, cipher, hs->local_index, f.sender, now_ns);
 	tk_handshake_wipe(hs);
 out:
 	tk_noise_hs_wipe(&n);

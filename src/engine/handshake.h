@@ -55,6 +55,14 @@ int tk_handshake_respond(const uint8_t psk[TK_KEY_LEN], const uint8_t *in, size_
 int tk_handshake_finish(struct tk_handshake *hs, const uint8_t *in, size_t len, uint64_t now_ns,
         struct tk_session *s);
 
+/*
+ * Split a finished Noise handshake of either version into s, this side's session: i2r is
+ * the initiator's sending key.  Returns 0 or the errors of tk_noise_split() and
+ * tk_crypto_session_init().  n is not wiped.
+ */
+int tk_handshake_session(struct tk_noise_hs *n, struct tk_session *s, unsigned cipher,
+        uint32_t local, uint32_t remote, uint64_t now_ns);
+
 /* Zero the pending state. */
 void tk_handshake_wipe(struct tk_handshake *hs);
 

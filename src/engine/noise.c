@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Noise_NNpsk0_25519_ChaChaPoly_BLAKE2b, written from the Noise specification (revision 34),
- * sections 4 (crypto functions), 5 (processing rules) and 9 (pre-shared keys), on libsodium.
- * HMAC is the HMAC of RFC 2104 over BLAKE2b-512 with its 128-byte block, as the spec asks
- * (not BLAKE2b's own keyed mode).
+ * The Noise handshake for the two patterns of noise.h, written from the Noise specification
+ * (revision 34), sections 4 (crypto functions), 5 (processing rules), 7 (patterns) and 9
+ * (pre-shared keys), on libsodium.  HMAC is the HMAC of RFC 2104 over BLAKE2b-512 with its
+ * 128-byte block, as the spec asks (not BLAKE2b's own keyed mode).  The message patterns are
+ * data (token lists), walked by one writer and one reader.
  */
 #include <errno.h>
 #include <string.h>
@@ -144,19 +145,105 @@ int tk_noise_cipher_decrypt(struct tk_noise_cipher *cs, const uint8_t *ad, size_
 	return 0;
 }
 
-int tk_noise_hs_init(struct tk_noise_hs *hs, bool initiator, const uint8_t *prologue,
-        size_t prologue_len, const uint8_t psk[TK_NOISE_KEYLEN])
+const struct tk_noise_pattern tk_noise_nnpsk0 = {
+        .name = "Noise_NNpsk0_25519_ChaChaPoly_BLAKE2b",
+        .psk = true,
+        .tokens = {{TK_NOISE_PSK, TK_NOISE_E}, {TK_NOISE_E, TK_NOISE_EE}},
+};
+
+const struct tk_noise_pattern tk_noise_ikpsk2 = {
+        .name = "Noise_IKpsk2_25519_ChaChaPoly_BLAKE2b",
+        .pre_rs = true,
+        .psk = true,
+        .tokens = {{TK_NOISE_E, TK_NOISE_ES, TK_NOISE_S, TK_NOISE_SS},
+                {TK_NOISE_E, TK_NOISE_EE, TK_NOISE_SE, TK_NOISE_PSK}},
+};
+
+/* EncryptAndHash (spec 5.2): out gets len bytes, and the tag when there is a key. */
+static int encrypt_and_hash(struct tk_noise_hs *hs, const uint8_t *in, size_t len, uint8_t *out)
 {
-	if (!hs || !psk || (!prologue && prologue_len))
+	int r = 0;
+
+	if (hs->cs.has_key) {
+		r = tk_noise_cipher_encrypt(&hs->cs, hs->h, sizeof(hs->h), in, len, out);
+		len += TK_NOISE_TAGLEN;
+	} else {
+		memcpy(out, in, len);
+	}
+	if (r == 0)
+		mix_hash(hs, out, len);
+	return r;
+}
+
+/* DecryptAndHash: in is len bytes, the tag included when there is a key. */
+static int decrypt_and_hash(struct tk_noise_hs *hs, const uint8_t *in, size_t len, uint8_t *out)
+{
+	int r = 0;
+
+	if (hs->cs.has_key)
+		r = tk_noise_cipher_decrypt(&hs->cs, hs->h, sizeof(hs->h), in, len, out);
+	else
+		memcpy(out, in, len);
+	if (r == 0)
+		mix_hash(hs, in, len);
+	return r;
+}
+
+int tk_noise_hs_set_psk(struct tk_noise_hs *hs, const uint8_t psk[TK_NOISE_KEYLEN])
+{
+	if (!hs || !psk)
+		return -EINVAL;
+	memcpy(hs->psk, psk, TK_NOISE_KEYLEN);
+	hs->has_psk = true;
+	return 0;
+}
+
+/* This side's static key pair; libsodium clamps the scalar, a zero public key is refused. */
+static int set_static(struct tk_noise_hs *hs, const uint8_t priv[TK_NOISE_DHLEN])
+{
+	memcpy(hs->s_priv, priv, TK_NOISE_DHLEN);
+	if (crypto_scalarmult_base(hs->s_pub, hs->s_priv) != 0 ||
+	        sodium_is_zero(hs->s_pub, TK_NOISE_DHLEN))
+		return -EINVAL;
+	hs->has_s = true;
+	return 0;
+}
+
+int tk_noise_hs_init(struct tk_noise_hs *hs, const struct tk_noise_pattern *pat, bool initiator,
+        const uint8_t *prologue, size_t prologue_len, const uint8_t s_priv[TK_NOISE_DHLEN],
+        const uint8_t rs[TK_NOISE_DHLEN], const uint8_t psk[TK_NOISE_KEYLEN])
+{
+	size_t name_len;
+
+	if (!hs || !pat || (!prologue && prologue_len))
 		return -EINVAL;
 	memset(hs, 0, sizeof(*hs));
-	/* the name is shorter than HASHLEN: h = name padded with zeros */
-	memcpy(hs->h, TK_NOISE_PROTOCOL, strlen(TK_NOISE_PROTOCOL));
+	hs->pat = pat;
+	hs->initiator = initiator;
+	/* h = the name padded with zeros, or its hash when longer than HASHLEN */
+	name_len = strlen(pat->name);
+	if (name_len <= TK_NOISE_HASHLEN)
+		memcpy(hs->h, pat->name, name_len);
+	else
+		hash2(hs->h, (const uint8_t *)pat->name, name_len, NULL, 0);
 	memcpy(hs->ck, hs->h, sizeof(hs->ck));
 	mix_hash(hs, prologue, prologue_len);
-	memcpy(hs->psk, psk, TK_NOISE_KEYLEN);
-	hs->initiator = initiator;
+	if ((s_priv && set_static(hs, s_priv) < 0) || (psk && tk_noise_hs_set_psk(hs, psk) < 0))
+		goto inval;
+	if (rs) {
+		memcpy(hs->rs, rs, TK_NOISE_DHLEN);
+		hs->has_rs = true;
+	}
+	if (pat->pre_rs) {
+		/* "<- s": both sides hash the responder's static public key */
+		if (initiator ? !hs->has_rs : !hs->has_s)
+			goto inval;
+		mix_hash(hs, initiator ? hs->rs : hs->s_pub, TK_NOISE_DHLEN);
+	}
 	return 0;
+inval:
+	tk_noise_hs_wipe(hs);
+	return -EINVAL;
 }
 
 int tk_noise_hs_set_ephemeral(struct tk_noise_hs *hs, const uint8_t priv[TK_NOISE_DHLEN])
@@ -175,25 +262,40 @@ static void write_e(struct tk_noise_hs *hs, uint8_t *out)
 {
 	if (!hs->fixed_e)
 		crypto_box_keypair(hs->e_pub, hs->e_priv);
+	hs->has_e = true;
 	memcpy(out, hs->e_pub, TK_NOISE_DHLEN);
 	mix_hash(hs, hs->e_pub, TK_NOISE_DHLEN);
-	mix_key(hs, hs->e_pub, TK_NOISE_DHLEN);
+	if (hs->pat->psk)
+		mix_key(hs, hs->e_pub, TK_NOISE_DHLEN);
 }
 
 static void read_e(struct tk_noise_hs *hs, const uint8_t *in)
 {
 	memcpy(hs->re, in, TK_NOISE_DHLEN);
+	hs->has_re = true;
 	mix_hash(hs, hs->re, TK_NOISE_DHLEN);
-	mix_key(hs, hs->re, TK_NOISE_DHLEN);
+	if (hs->pat->psk)
+		mix_key(hs, hs->re, TK_NOISE_DHLEN);
 }
 
-/* Token "ee": libsodium refuses an all-zero result (a low-order point). */
-static int mix_ee(struct tk_noise_hs *hs)
+/*
+ * A DH token: which of this side's keys meets which of the peer's (spec 7.1: "es" is the
+ * initiator's e with the responder's s, from either side).  libsodium refuses an all-zero
+ * result (a low-order point).
+ */
+static int mix_dh(struct tk_noise_hs *hs, uint8_t tok)
 {
+	bool i = hs->initiator;
+	bool local_s =
+	        tok == TK_NOISE_SS || (tok == TK_NOISE_SE && i) || (tok == TK_NOISE_ES && !i);
+	bool remote_s =
+	        tok == TK_NOISE_SS || (tok == TK_NOISE_ES && i) || (tok == TK_NOISE_SE && !i);
 	uint8_t dh[TK_NOISE_DHLEN];
 	int r = 0;
 
-	if (crypto_scalarmult(dh, hs->e_priv, hs->re) != 0)
+	if ((local_s ? !hs->has_s : !hs->has_e) || (remote_s ? !hs->has_rs : !hs->has_re))
+		return -EPROTO;
+	if (crypto_scalarmult(dh, local_s ? hs->s_priv : hs->e_priv, remote_s ? hs->rs : hs->re))
 		r = -EBADMSG;
 	else
 		mix_key(hs, dh, sizeof(dh));
@@ -201,33 +303,114 @@ static int mix_ee(struct tk_noise_hs *hs)
 	return r;
 }
 
+/* The tokens both sides process alike: the DHs and "psk". */
+static int mix_token(struct tk_noise_hs *hs, uint8_t tok)
+{
+	if (tok != TK_NOISE_PSK)
+		return mix_dh(hs, tok);
+	if (!hs->has_psk)
+		return -ENOKEY;
+	mix_key_and_hash(hs, hs->psk, TK_NOISE_KEYLEN);
+	return 0;
+}
+
+size_t tk_noise_message_len(const struct tk_noise_hs *hs, size_t payload_len)
+{
+	bool key = hs->cs.has_key;
+	size_t n = 0;
+
+	if (!hs->pat || hs->step >= TK_NOISE_MAX_MSGS)
+		return 0;
+	for (const uint8_t *t = hs->pat->tokens[hs->step]; *t; t++) {
+		if (*t == TK_NOISE_E) {
+			n += TK_NOISE_DHLEN;
+			key = key || hs->pat->psk;
+		} else if (*t == TK_NOISE_S) {
+			n += TK_NOISE_DHLEN + (key ? TK_NOISE_TAGLEN : 0);
+		} else {
+			key = true;
+		}
+	}
+	return n + payload_len + (key ? TK_NOISE_TAGLEN : 0);
+}
+
+/* Whether the next message is this side's to write (or, !writing, to read). */
+static bool my_turn(const struct tk_noise_hs *hs, bool writing)
+{
+	return hs->pat && hs->step < TK_NOISE_MAX_MSGS &&
+	       (hs->step % 2 == 0) == (hs->initiator == writing);
+}
+
+/* Bytes an "s" token takes now: the key, and a tag once there is a cipher key. */
+static size_t s_len(const struct tk_noise_hs *hs)
+{
+	return TK_NOISE_DHLEN + (hs->cs.has_key ? TK_NOISE_TAGLEN : 0);
+}
+
+static int write_token(struct tk_noise_hs *hs, uint8_t tok, uint8_t *out, size_t *off)
+{
+	size_t n;
+	int r;
+
+	switch (tok) {
+	case TK_NOISE_E:
+		write_e(hs, out + *off);
+		*off += TK_NOISE_DHLEN;
+		return 0;
+	case TK_NOISE_S:
+		if (!hs->has_s)
+			return -EPROTO;
+		n = s_len(hs);
+		r = encrypt_and_hash(hs, hs->s_pub, TK_NOISE_DHLEN, out + *off);
+		*off += n;
+		return r;
+	default:
+		return mix_token(hs, tok);
+	}
+}
+
+static int read_token(struct tk_noise_hs *hs, uint8_t tok, const uint8_t *msg, size_t *off)
+{
+	size_t n;
+	int r;
+
+	switch (tok) {
+	case TK_NOISE_E:
+		read_e(hs, msg + *off);
+		*off += TK_NOISE_DHLEN;
+		return 0;
+	case TK_NOISE_S:
+		n = s_len(hs);
+		r = decrypt_and_hash(hs, msg + *off, n, hs->rs);
+		hs->has_rs = r == 0;
+		*off += n;
+		return r;
+	default:
+		return mix_token(hs, tok);
+	}
+}
+
 int tk_noise_write_message(struct tk_noise_hs *hs, const uint8_t *payload, size_t payload_len,
         uint8_t *out, size_t cap, size_t *out_len)
 {
-	size_t need = TK_NOISE_DHLEN + payload_len + TK_NOISE_TAGLEN;
-	uint8_t *c = out + TK_NOISE_DHLEN;
-	int r;
+	size_t need, off = 0;
+	int r = 0;
 
-	if (hs->step != (hs->initiator ? 0 : 1))
+	if (!my_turn(hs, true))
 		return -EPROTO;
+	if (payload_len > TK_NOISE_MAX_MSG)
+		return -EMSGSIZE;
+	need = tk_noise_message_len(hs, payload_len);
 	if (need > TK_NOISE_MAX_MSG)
 		return -EMSGSIZE;
 	if (cap < need)
 		return -ENOSPC;
-	if (hs->initiator) {
-		mix_key_and_hash(hs, hs->psk, TK_NOISE_KEYLEN);
-		write_e(hs, out);
-	} else {
-		write_e(hs, out);
-		r = mix_ee(hs);
-		if (r < 0)
-			return r;
-	}
-	/* EncryptAndHash: a key always exists here, set by psk / e */
-	r = tk_noise_cipher_encrypt(&hs->cs, hs->h, sizeof(hs->h), payload, payload_len, c);
+	for (const uint8_t *t = hs->pat->tokens[hs->step]; *t && r == 0; t++)
+		r = write_token(hs, *t, out, &off);
+	if (r == 0)
+		r = encrypt_and_hash(hs, payload, payload_len, out + off);
 	if (r < 0)
 		return r;
-	mix_hash(hs, c, payload_len + TK_NOISE_TAGLEN);
 	hs->step++;
 	*out_len = need;
 	return 0;
@@ -236,32 +419,24 @@ int tk_noise_write_message(struct tk_noise_hs *hs, const uint8_t *payload, size_
 int tk_noise_read_message(struct tk_noise_hs *hs, const uint8_t *msg, size_t msg_len,
         uint8_t *payload, size_t cap, size_t *payload_len)
 {
-	const uint8_t *c = msg + TK_NOISE_DHLEN;
-	size_t c_len;
-	int r;
+	size_t overhead, off = 0;
+	int r = 0;
 
-	if (hs->step != (hs->initiator ? 1 : 0))
+	if (!my_turn(hs, false))
 		return -EPROTO;
-	if (msg_len < TK_NOISE_DHLEN + TK_NOISE_TAGLEN || msg_len > TK_NOISE_MAX_MSG)
+	overhead = tk_noise_message_len(hs, 0);
+	if (msg_len < overhead || msg_len > TK_NOISE_MAX_MSG)
 		return -EBADMSG;
-	c_len = msg_len - TK_NOISE_DHLEN;
-	if (cap < c_len - TK_NOISE_TAGLEN)
+	if (cap < msg_len - overhead)
 		return -ENOSPC;
-	if (hs->initiator) {
-		read_e(hs, msg);
-		r = mix_ee(hs);
-		if (r < 0)
-			return r;
-	} else {
-		mix_key_and_hash(hs, hs->psk, TK_NOISE_KEYLEN);
-		read_e(hs, msg);
-	}
-	r = tk_noise_cipher_decrypt(&hs->cs, hs->h, sizeof(hs->h), c, c_len, payload);
+	for (const uint8_t *t = hs->pat->tokens[hs->step]; *t && r == 0; t++)
+		r = read_token(hs, *t, msg, &off);
+	if (r == 0)
+		r = decrypt_and_hash(hs, msg + off, msg_len - off, payload);
 	if (r < 0)
 		return r;
-	mix_hash(hs, c, c_len);
 	hs->step++;
-	*payload_len = c_len - TK_NOISE_TAGLEN;
+	*payload_len = msg_len - overhead;
 	return 0;
 }
 
@@ -270,7 +445,7 @@ int tk_noise_split(
 {
 	uint8_t k1[TK_NOISE_HASHLEN], k2[TK_NOISE_HASHLEN];
 
-	if (hs->step != 2)
+	if (hs->step != TK_NOISE_MAX_MSGS)
 		return -EPROTO;
 	hkdf(hs->ck, NULL, 0, k1, k2, NULL);
 	memcpy(i2r, k1, TK_NOISE_KEYLEN);
@@ -283,6 +458,11 @@ int tk_noise_split(
 const uint8_t *tk_noise_hs_hash(const struct tk_noise_hs *hs)
 {
 	return hs->h;
+}
+
+const uint8_t *tk_noise_hs_remote_static(const struct tk_noise_hs *hs)
+{
+	return hs->has_rs ? hs->rs : NULL;
 }
 
 void tk_noise_hs_wipe(struct tk_noise_hs *hs)

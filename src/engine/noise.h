@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The Noise protocol framework (revision 34), only as far as the tunnel needs it:
- * the pattern NNpsk0 with X25519, ChaCha20-Poly1305 and BLAKE2b, on libsodium.
+ * The Noise protocol framework (revision 34), only as far as the tunnel needs it: two-message
+ * patterns with X25519, ChaCha20-Poly1305 and BLAKE2b, on libsodium.  Two patterns are
+ * defined, one per protocol version of the tunnel:
  *
- *   NNpsk0:
- *     -> psk, e
- *     <- e, ee
+ *   NNpsk0 (version 1, a shared key)     IKpsk2 (version 2, a key pair per peer)
+ *     -> psk, e                            <- s
+ *     <- e, ee                             ...
+ *                                          -> e, es, s, ss
+ *                                          <- e, ee, se, psk
  *
  * The state lives in a caller-owned struct tk_noise_hs (no allocation).  A test can fix the
  * ephemeral key to replay published test vectors.  Nothing here prints, exits or does I/O;
@@ -25,7 +28,32 @@
 /* Noise's own limit on one message */
 #define TK_NOISE_MAX_MSG 65535
 
-#define TK_NOISE_PROTOCOL "Noise_NNpsk0_25519_ChaChaPoly_BLAKE2b"
+/* The tokens of a message pattern (spec 7.1), and the end of a message's list. */
+enum tk_noise_token {
+	TK_NOISE_END = 0,
+	TK_NOISE_E,
+	TK_NOISE_S,
+	TK_NOISE_EE,
+	TK_NOISE_ES,
+	TK_NOISE_SE,
+	TK_NOISE_SS,
+	TK_NOISE_PSK,
+};
+
+#define TK_NOISE_MAX_MSGS   2 /* the patterns here have two messages */
+#define TK_NOISE_MAX_TOKENS 5 /* tokens in one message, plus the END */
+
+/* A handshake pattern with its full protocol name (what Initialize() hashes). */
+struct tk_noise_pattern {
+	const char *name;
+	bool pre_rs; /* the pre-message "<- s": the initiator knows the responder's key */
+	bool psk;    /* a psk modifier: every "e" also does MixKey(e.pub) (spec 9.2) */
+	uint8_t tokens[TK_NOISE_MAX_MSGS][TK_NOISE_MAX_TOKENS + 1];
+};
+
+/* Noise_NNpsk0_25519_ChaChaPoly_BLAKE2b and Noise_IKpsk2_25519_ChaChaPoly_BLAKE2b. */
+extern const struct tk_noise_pattern tk_noise_nnpsk0;
+extern const struct tk_noise_pattern tk_noise_ikpsk2;
 
 /* A Noise CipherState (ChaChaPoly): key, 64-bit nonce. */
 struct tk_noise_cipher {
@@ -34,26 +62,39 @@ struct tk_noise_cipher {
 	bool has_key;
 };
 
-/* A HandshakeState with its SymmetricState, for NNpsk0 only. */
+/* A HandshakeState with its SymmetricState. */
 struct tk_noise_hs {
+	const struct tk_noise_pattern *pat;
 	uint8_t ck[TK_NOISE_HASHLEN];
 	uint8_t h[TK_NOISE_HASHLEN];
 	struct tk_noise_cipher cs;
 	uint8_t psk[TK_NOISE_KEYLEN];
+	uint8_t s_priv[TK_NOISE_DHLEN];
+	uint8_t s_pub[TK_NOISE_DHLEN];
 	uint8_t e_priv[TK_NOISE_DHLEN];
 	uint8_t e_pub[TK_NOISE_DHLEN];
+	uint8_t rs[TK_NOISE_DHLEN];
 	uint8_t re[TK_NOISE_DHLEN];
+	bool has_psk, has_s, has_e, has_rs, has_re;
 	bool initiator;
 	bool fixed_e; /* e_priv was set by tk_noise_hs_set_ephemeral() */
 	int step;     /* messages done: 0, 1, 2 (2 = ready to split) */
 };
 
 /*
- * Initialize a handshake: Initialize(), MixHash(prologue), remember psk.  hs is the caller's
- * storage; prologue and psk are copied.  Returns 0, or -EINVAL for a NULL argument.
+ * Initialize a handshake for pattern pat: Initialize(), MixHash(prologue), the pre-messages.
+ * s_priv is this side's static private key (NULL if the pattern has none for this side); rs
+ * the responder's static public key, for an initiator of a pattern with "<- s" (else NULL);
+ * psk the pre-shared key, or NULL to give it later with tk_noise_hs_set_psk().  hs is the
+ * caller's storage; everything is copied.  Returns 0; -EINVAL for a NULL hs or pat, a key
+ * the pre-message needs that is missing, or a static private key whose public key is zero.
  */
-int tk_noise_hs_init(struct tk_noise_hs *hs, bool initiator, const uint8_t *prologue,
-        size_t prologue_len, const uint8_t psk[TK_NOISE_KEYLEN]);
+int tk_noise_hs_init(struct tk_noise_hs *hs, const struct tk_noise_pattern *pat, bool initiator,
+        const uint8_t *prologue, size_t prologue_len, const uint8_t s_priv[TK_NOISE_DHLEN],
+        const uint8_t rs[TK_NOISE_DHLEN], const uint8_t psk[TK_NOISE_KEYLEN]);
+
+/* Set the pre-shared key; any time before the "psk" token.  Returns 0 or -EINVAL. */
+int tk_noise_hs_set_psk(struct tk_noise_hs *hs, const uint8_t psk[TK_NOISE_KEYLEN]);
 
 /*
  * Use this ephemeral private key instead of a random one (test vectors only).  Call after
@@ -62,21 +103,27 @@ int tk_noise_hs_init(struct tk_noise_hs *hs, bool initiator, const uint8_t *prol
 int tk_noise_hs_set_ephemeral(struct tk_noise_hs *hs, const uint8_t priv[TK_NOISE_DHLEN]);
 
 /*
- * Write this side's next handshake message (initiator: message 1, responder: message 2)
- * carrying payload, to out (cap bytes).  The message is 32 + payload_len + 16 bytes.
- * Returns 0 and sets *out_len; -ENOSPC if out is too small; -EMSGSIZE if the message would
- * exceed 65535 bytes; -EPROTO if it is not this side's turn; -EBADMSG if the DH result is
- * all zero.
+ * The size of this side's next message (reading or writing) with a payload of payload_len
+ * bytes; the tokens' bytes are that minus payload_len.  0 when the handshake is over.
+ */
+size_t tk_noise_message_len(const struct tk_noise_hs *hs, size_t payload_len);
+
+/*
+ * Write this side's next handshake message carrying payload, to out (cap bytes; out and
+ * payload must not overlap).  Returns 0 and sets *out_len; -ENOSPC if out is too small;
+ * -EMSGSIZE if the message would exceed 65535 bytes; -EPROTO if it is not this side's turn
+ * or a key a token needs is missing; -ENOKEY at a "psk" token with no psk set; -EBADMSG if
+ * a DH result is all zero.  On failure the state must be discarded.
  */
 int tk_noise_write_message(struct tk_noise_hs *hs, const uint8_t *payload, size_t payload_len,
         uint8_t *out, size_t cap, size_t *out_len);
 
 /*
- * Read the peer's next handshake message; the decrypted payload goes to payload (cap bytes).
- * Returns 0 and sets *payload_len; -EBADMSG if the message is too short, fails to
- * authenticate (wrong psk, prologue or tampering) or gives a low-order DH result; -ENOSPC if
- * payload is too small; -EPROTO if it is not the peer's turn.  On failure the state must be
- * discarded.
+ * Read the peer's next handshake message; the decrypted payload goes to payload (cap bytes,
+ * not overlapping msg).  Returns 0 and sets *payload_len; -EBADMSG if the message is too
+ * short, fails to authenticate (wrong keys, psk, prologue or tampering) or gives an all-zero
+ * DH result; -ENOSPC if payload is too small; -EPROTO and -ENOKEY as for writing.  On
+ * failure the state must be discarded.
  */
 int tk_noise_read_message(struct tk_noise_hs *hs, const uint8_t *msg, size_t msg_len,
         uint8_t *payload, size_t cap, size_t *payload_len);
@@ -90,6 +137,9 @@ int tk_noise_split(
 
 /* The handshake hash h (64 bytes, owned by hs); meaningful after the handshake. */
 const uint8_t *tk_noise_hs_hash(const struct tk_noise_hs *hs);
+
+/* The peer's static public key (32 bytes, owned by hs) once known, else NULL. */
+const uint8_t *tk_noise_hs_remote_static(const struct tk_noise_hs *hs);
 
 /*
  * Noise transport encryption with a split key (ChaChaPoly, nonce n), used by the test

@@ -24,6 +24,8 @@
 
 #include "engine/crypto.h"
 #include "engine/handshake.h"
+#include "engine/ik.h"
+#include "engine/itab.h"
 
 struct tk_peer {
 	struct tk_session cur, next, prev;
@@ -39,6 +41,20 @@ struct tk_peer {
 	uint64_t rekey_after_msgs;
 	uint64_t sessions;       /* sessions made, ever */
 	unsigned lane;           /* the worker (engine/workers.h): the low 4 bits of our indexes */
+	/* where this peer's local indexes are registered, so a frame finds its peer among many
+	 * (engine/itab.h); NULL for a tunnel of one peer */
+	struct tk_itab *itab;
+	void *owner;
+	/* version 2 (engine/ik.h): handshakes with static keys.  me is this side's key pair
+	 * (NULL: version 1, psk is the shared key); peer_pub the peer's public key; psk the
+	 * pair's optional pre-shared key when has_psk. */
+	const struct tk_ik_static *me;
+	uint8_t peer_pub[TK_KEY_LEN];
+	bool has_psk;
+	struct tk_ik_hs ik;      /* the initiator's pending version 2 handshake */
+	uint8_t cookie[TK_COOKIE_LEN]; /* the responder's last cookie (mac2), and when */
+	uint64_t cookie_ns;
+	bool has_cookie;
 };
 
 /* Session indexes carry the lane of the worker that made them in their low bits, so the
@@ -52,12 +68,15 @@ enum tk_peer_rx {
 	TK_PEER_KEEPALIVE, /* an authenticated empty data frame */
 	TK_PEER_ANSWER,    /* an initiation answered: send out[0..*len) back to its source */
 	TK_PEER_SESSION,   /* a response completed our handshake: a new session sends */
+	TK_PEER_COOKIE,    /* version 2: a cookie reply to our initiation, kept for the next */
 };
 
 /* Flags tk_peer_receive() sets in *events. */
 #define TK_PEER_EV_NEW_SESSION 0x1 /* cur changed (first session, rekey, restart) */
 
-/* Key, ciphers and role; everything else zero.  sodium_init() must have succeeded. */
+/* Key, ciphers and role; everything else zero.  sodium_init() must have succeeded.  With
+ * itab set (after init), every local index the peer makes is registered there under owner
+ * while a session or pending handshake uses it, and only an index free there is chosen. */
 void tk_peer_init(struct tk_peer *p, const uint8_t psk[TK_KEY_LEN], unsigned ciphers,
         bool initiator);
 /* A new key (SIGHUP): sessions stay until they are replaced by the next handshake. */
@@ -77,6 +96,18 @@ int tk_peer_want_initiate(const struct tk_peer *p, uint64_t now_ns, bool silent)
 
 /* Start a handshake: out gets TK_FRAME_INIT_LEN bytes.  0 or -errno. */
 int tk_peer_initiate(struct tk_peer *p, uint64_t now_ns, uint8_t out[TK_FRAME_INIT_LEN]);
+/* The same in version 2 (p->me set): out gets TK_FRAME_IK_INIT_LEN bytes; tai64n is now
+ * (tk_tai64n()), the responder's replay check; the last cookie goes in while usable. */
+int tk_peer_initiate_v2(struct tk_peer *p, uint64_t now_ns, const uint8_t tai64n[TK_IK_TAI64N_LEN],
+        uint8_t out[TK_FRAME_IK_INIT_LEN]);
+/*
+ * Version 2, responder: answer an initiation the tunnel read (tk_ik_consume() into hs: it
+ * found this peer by its key and checked the time stamp).  out gets TK_FRAME_IK_RESP_LEN
+ * bytes, and a waiting session is made, as for version 1.  Returns TK_PEER_ANSWER with
+ * *len; -EXDEV (another lane), -ENOPROTOOPT, -EBADMSG, -ENOMEM.  hs is wiped.
+ */
+int tk_peer_answer_v2(struct tk_peer *p, uint64_t now_ns, struct tk_ik_hs *hs,
+        uint8_t out[TK_FRAME_IK_RESP_LEN], size_t *len);
 
 /*
  * Seal a data frame (payload at frame + TK_FRAME_DATA_HDR, cap bytes of room at frame) on

@@ -63,18 +63,18 @@ int tk_tcp_connect(struct tk_tunnel *t)
 
 	if (ensure_rbuf(t))
 		return -ENOMEM;
-	fd = socket(t->peer.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	fd = socket(t->one.addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	tune(fd);
-	if (connect(fd, (struct sockaddr *)&t->peer, t->peer_len) < 0) {
+	if (connect(fd, (struct sockaddr *)&t->one.addr, t->one.addr_len) < 0) {
 		int e = errno;
 
 		close(fd);
 		return -e;
 	}
 	t->sock_fd = fd;
-	t->have_peer = true;
+	t->one.have_addr = true;
 	return 0;
 }
 
@@ -98,9 +98,9 @@ int tk_tcp_accept(struct tk_tunnel *t)
 	tune(fd);
 	if (t->sock_fd < 0) {
 		t->sock_fd = fd;
-		memcpy(&t->peer, &from, flen);
-		t->peer_len = flen;
-		t->have_peer = true;
+		memcpy(&t->one.addr, &from, flen);
+		t->one.addr_len = flen;
+		t->one.have_addr = true;
 		t->rlen = 0;
 		return 0;
 	}
@@ -116,8 +116,8 @@ int tk_tcp_accept(struct tk_tunnel *t)
 /* Exchanges the current connection with the pending one. */
 static void swap_pending(struct tk_tunnel *t)
 {
-	struct sockaddr_storage a = t->peer;
-	socklen_t al = t->peer_len;
+	struct sockaddr_storage a = t->one.addr;
+	socklen_t al = t->one.addr_len;
 	uint8_t *b = t->rbuf;
 	size_t l = t->rlen;
 	int fd = t->sock_fd;
@@ -125,8 +125,8 @@ static void swap_pending(struct tk_tunnel *t)
 	t->sock_fd = t->pend_fd;
 	t->rbuf = t->pbuf;
 	t->rlen = t->plen;
-	t->peer = t->pend_peer;
-	t->peer_len = t->pend_len;
+	t->one.addr = t->pend_peer;
+	t->one.addr_len = t->pend_len;
 	t->pend_fd = fd;
 	t->pbuf = b;
 	t->plen = l;
@@ -148,7 +148,7 @@ int tk_tcp_pending(struct tk_tunnel *t, int (*deliver)(struct tk_tunnel *, uint8
 		if (t->pend_fd >= 0)
 			close(t->pend_fd);
 		t->pend_fd = -1;
-		t->have_peer = true;
+		t->one.have_addr = true;
 		return 0;
 	}
 	swap_pending(t);
@@ -166,11 +166,8 @@ void tk_tcp_drop(struct tk_tunnel *t)
 	t->sock_fd = -1;
 	t->rlen = 0;
 	if (t->listen)
-		t->have_peer = false;
-	if (t->session_up) {
-		t->session_up = false;
-		tk_tunnel_event(t, "session_down", json_pack("{s:s}", "reason", "connection lost"));
-	}
+		t->one.have_addr = false;
+	tk_loop_session_down(t, &t->one, "connection lost");
 }
 
 int tk_tcp_send_raw(struct tk_tunnel *t, const uint8_t *buf, size_t len)

@@ -28,7 +28,7 @@
 
 int tk_udp_open(struct tk_tunnel *t, const struct sockaddr *bind_to, socklen_t blen)
 {
-	int fam = t->listen ? bind_to->sa_family : t->peer.ss_family;
+	int fam = t->listen ? bind_to->sa_family : t->one.addr.ss_family;
 	int fd, off = 0, buf = 4 << 20;
 
 	fd = socket(fam, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -69,7 +69,7 @@ int tk_udp_open(struct tk_tunnel *t, const struct sockaddr *bind_to, socklen_t b
 		return -e;
 	}
 	t->sock_fd = fd;
-	t->have_peer = !t->listen;
+	t->one.have_addr = !t->listen;
 	if (!t->no_offload) {
 		int one = 1;
 
@@ -107,7 +107,8 @@ static socklen_t sa_len(const struct sockaddr_storage *a)
 }
 
 /* One datagram per frame, all in one sendmmsg. */
-static int send_each(struct tk_tunnel *t, const uint8_t *buf, size_t len, size_t seg)
+static int send_each(struct tk_tunnel *t, const struct sockaddr_storage *to, const uint8_t *buf,
+		     size_t len, size_t seg)
 {
 	struct mmsghdr m[64];
 	struct iovec iov[64];
@@ -116,7 +117,7 @@ static int send_each(struct tk_tunnel *t, const uint8_t *buf, size_t len, size_t
 	for (size_t off = 0; off < len && n < 64; off += seg, n++) {
 		iov[n].iov_base = (void *)(buf + off);
 		iov[n].iov_len = len - off < seg ? len - off : seg;
-		m[n].msg_hdr = (struct msghdr){ .msg_name = &t->peer, .msg_namelen = sa_len(&t->peer),
+		m[n].msg_hdr = (struct msghdr){ .msg_name = (void *)to, .msg_namelen = sa_len(to),
 						.msg_iov = &iov[n], .msg_iovlen = 1 };
 	}
 	while (done < n) {
@@ -129,19 +130,20 @@ static int send_each(struct tk_tunnel *t, const uint8_t *buf, size_t len, size_t
 	return 0;
 }
 
-int tk_udp_send_batch(struct tk_tunnel *t, const uint8_t *buf, size_t len, size_t seg)
+int tk_udp_send_batch(struct tk_tunnel *t, const struct sockaddr_storage *to, const uint8_t *buf,
+		      size_t len, size_t seg)
 {
 	char ctl[CMSG_SPACE(sizeof(uint16_t))] = { 0 };
 	struct iovec iov = { (void *)buf, len };
-	struct msghdr mh = { .msg_name = &t->peer, .msg_namelen = sa_len(&t->peer),
+	struct msghdr mh = { .msg_name = (void *)to, .msg_namelen = sa_len(to),
 			     .msg_iov = &iov, .msg_iovlen = 1 };
 	struct cmsghdr *c;
 	uint16_t gs = (uint16_t)seg;
 
 	if (len <= seg)
-		return tk_udp_send(t, buf, len);
+		return tk_udp_send_to(t, buf, len, to);
 	if (!t->gso)
-		return send_each(t, buf, len, seg);
+		return send_each(t, to, buf, len, seg);
 	mh.msg_control = ctl;
 	mh.msg_controllen = sizeof(ctl);
 	c = CMSG_FIRSTHDR(&mh);
@@ -155,7 +157,7 @@ int tk_udp_send_batch(struct tk_tunnel *t, const uint8_t *buf, size_t len, size_
 		return -errno;
 	/* no segmentation offload on this path: one datagram each, from now on */
 	t->gso = false;
-	return send_each(t, buf, len, seg);
+	return send_each(t, to, buf, len, seg);
 }
 
 static socklen_t sa_len(const struct sockaddr_storage *a);
@@ -166,11 +168,6 @@ int tk_udp_send_to(struct tk_tunnel *t, const uint8_t *frame, size_t len,
 	ssize_t n = sendto(t->sock_fd, frame, len, 0, (const struct sockaddr *)to, sa_len(to));
 
 	return n < 0 ? -errno : 0;
-}
-
-int tk_udp_send(struct tk_tunnel *t, const uint8_t *frame, size_t len)
-{
-	return tk_udp_send_to(t, frame, len, &t->peer);
 }
 
 int tk_udp_recv(struct tk_tunnel *t, uint8_t *buf, size_t size, struct sockaddr_storage *from,

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sodium.h>
 
 #include "engine/frame.h"
 #include "engine/sockaddr.h"
@@ -21,6 +22,14 @@ double tk_now(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (double)ts.tv_sec + (double)(ts.tv_nsec / 1000) / 1e6;
+}
+
+uint64_t tk_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 double tk_mono(void)
@@ -42,6 +51,59 @@ void tk_tunnel_init(struct tk_tunnel *t)
 	memset(t, 0, sizeof(*t));
 	t->pend_fd = t->tun_fd = t->sock_fd = t->lsock_fd = t->sig_fd = t->timer_fd = t->ctl_fd = t->ep_fd =
 		t->wake_fd = -1;
+	for (size_t i = 0; i < TK_CTL_CONNS; i++)
+		t->ctl_conn[i].fd = -1;
+}
+
+struct tk_peer *tk_remote_sess(struct tk_tunnel *t, struct tk_remote *r)
+{
+	struct tk_peer *p = r->sess;
+
+	if (p)
+		return p;
+	p = malloc(sizeof(*p));
+	if (!p)
+		return NULL;
+	tk_peer_init(p, t->psk, t->ciphers, !t->listen);
+	p->lane = t->worker;
+	p->rekey_after_ns = t->rekey_after_ns;
+	p->rekey_after_msgs = t->rekey_after_msgs;
+	if (t->set) {
+		/* version 2: keys of its own, indexes in the worker's table */
+		const struct tk_peer_conf *c = &t->set->v[r->id];
+
+		p->me = t->me;
+		memcpy(p->peer_pub, c->pub, TK_KEY_LEN);
+		memcpy(p->psk, c->psk, TK_KEY_LEN);
+		p->has_psk = c->has_psk;
+		p->itab = &t->itab;
+		p->owner = r;
+	}
+	r->sess = p;
+	return p;
+}
+
+void tk_tunnel_settings(struct tk_tunnel *t)
+{
+	for (size_t i = 0; i < tk_tunnel_npeers(t); i++) {
+		struct tk_peer *p = tk_tunnel_peer(t, i)->sess;
+
+		if (!p)
+			continue;
+		if (!t->set)
+			tk_peer_set_key(p, t->psk); /* version 2's keys are the peers' own */
+		p->rekey_after_ns = t->rekey_after_ns;
+		p->rekey_after_msgs = t->rekey_after_msgs;
+	}
+}
+
+void tk_remote_free(struct tk_remote *r)
+{
+	if (r->sess) {
+		tk_peer_wipe(r->sess);
+		free(r->sess);
+	}
+	r->sess = NULL;
 }
 
 static void close_fd(int *fd)
@@ -59,10 +121,14 @@ void tk_tunnel_close(struct tk_tunnel *t)
 	close_fd(&t->sig_fd);
 	close_fd(&t->timer_fd);
 	close_fd(&t->ep_fd);
+	tk_ctl_close(t);
 	if (t->ctl_fd >= 0 && t->ctl_path)
 		unlink(t->ctl_path);
 	close_fd(&t->ctl_fd);
 	close_fd(&t->tun_fd);
+	tk_remote_free(&t->one);
+	tk_hub_free(t);
+	sodium_memzero(t->psk, sizeof(t->psk));
 	free(t->rbuf);
 	free(t->pbuf);
 	if (t->gro_q)
@@ -140,6 +206,12 @@ static void add_stats(struct tk_stats *a, const struct tk_stats *b)
 	a->handshakes_rx += b->handshakes_rx;
 	a->segmented += b->segmented;
 	a->wrong_worker += b->wrong_worker;
+	a->no_route += b->no_route;
+	a->spoofed += b->spoofed;
+	a->unknown_peer += b->unknown_peer;
+	a->cookies_tx += b->cookies_tx;
+	a->cookies_rx += b->cookies_rx;
+	a->ratelimited += b->ratelimited;
 	if (b->last_tx_error)
 		a->last_tx_error = b->last_tx_error;
 }
@@ -201,6 +273,14 @@ json_t *tk_tunnel_state_of(const struct tk_tunnel *t, const struct tk_worker_sna
 		"tx_dropped", (json_int_t)s->tx_dropped, "last_tx_error",
 		s->last_tx_error ? json_string(strerror(s->last_tx_error)) : json_null(),
 		"wrong_worker", (json_int_t)s->wrong_worker);
+	if (o && t->me)
+		json_object_update_new(
+			o, json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}", "no_route", (json_int_t)s->no_route,
+				     "spoofed", (json_int_t)s->spoofed, "unknown_peer",
+				     (json_int_t)s->unknown_peer, "cookies_tx",
+				     (json_int_t)s->cookies_tx, "cookies_rx",
+				     (json_int_t)s->cookies_rx, "ratelimited",
+				     (json_int_t)s->ratelimited));
 	if (o) {
 		json_object_set_new(o, "offload", offload_json(t, s, coalesced));
 		json_object_set_new(o, "workers", arr);
@@ -213,9 +293,10 @@ json_t *tk_tunnel_state_of(const struct tk_tunnel *t, const struct tk_worker_sna
 json_t *tk_tunnel_state(struct tk_tunnel *t)
 {
 	struct tk_worker_snap w[TK_WORKERS_MAX];
-	struct tk_tunnel_whole whole = { t->session_up, t->session_up, t->session_since };
+	struct tk_tunnel_whole whole = { t->session_up, t->session_up, t->one.session_since };
 	struct tk_group *g = t->group;
 	unsigned n = 1;
+	json_t *o;
 
 	/* every worker's state as of now, not as of its last tick */
 	tk_workers_refresh(t);
@@ -229,5 +310,8 @@ json_t *tk_tunnel_state(struct tk_tunnel *t)
 		whole.since = g->since;
 		pthread_mutex_unlock(&g->lock);
 	}
-	return tk_tunnel_state_of(t, w, n, &whole, tk_now());
+	o = tk_tunnel_state_of(t, w, n, &whole, tk_now());
+	if (o && t->set)
+		json_object_set_new(o, "peers", tk_hub_peers_json(t));
+	return o;
 }

@@ -16,8 +16,11 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "engine/ik.h"
+#include "engine/itab.h"
 #include "engine/offload.h"
 #include "engine/peer.h"
+#include "engine/peers.h"
 
 #define TK_PKT_HEADROOM 64
 #define TK_PKT_MAX 65535
@@ -35,6 +38,8 @@ enum tk_transport { TK_TR_UDP, TK_TR_TCP };
  * last may be shorter), over TCP one write of length-prefixed frames.
  */
 #define TK_TXQ_SIZE 65000 /* one UDP GSO send: under the 65507-byte datagram limit */
+struct tk_remote;
+
 struct tk_txq {
 	uint8_t buf[TK_TXQ_SIZE];
 	size_t off;		/* bytes queued */
@@ -42,6 +47,7 @@ struct tk_txq {
 	unsigned n;		/* frames queued */
 	bool closed;		/* UDP: a shorter frame ended the run */
 	uint64_t pkts, bytes;	/* the packets in it, counted once sent */
+	struct tk_remote *to;	/* the peer they go to */
 };
 
 struct tk_stats {
@@ -52,35 +58,106 @@ struct tk_stats {
 	uint64_t handshakes_tx, handshakes_rx; /* initiations sent, answered */
 	uint64_t segmented; /* super-packets read from the device and cut into packets */
 	uint64_t wrong_worker; /* initiations for another worker's lane, refused */
+	/* version 2 */
+	uint64_t no_route;    /* packets from the device to an address no peer has */
+	uint64_t spoofed;     /* packets from a peer with a source outside its addresses */
+	uint64_t unknown_peer; /* initiations that authenticated, from a key not configured */
+	uint64_t cookies_tx, cookies_rx; /* cookie replies sent (under load), received */
+	uint64_t ratelimited; /* initiations dropped under load, their source over its rate */
 };
 
 struct tk_group; /* engine/workers.h: the workers of one tunnel */
+
+/* A hub's TCP connection (engine/hub-tcp.c): nobody's (r NULL) until an initiation on it
+ * was answered. */
+struct tk_conn {
+	int fd;
+	uint8_t *buf; /* the stream, up to a whole frame */
+	size_t len;
+	struct tk_remote *r;
+	double since;
+	struct sockaddr_storage from;
+	socklen_t flen;
+};
+
+/* A control socket connection waiting for its request line (engine/ctl.c). */
+#define TK_CTL_CONNS 8
+struct tk_ctl_conn {
+	int fd; /* -1: free */
+	size_t len;
+	double since;
+	char buf[4096];
+};
+
+/*
+ * One peer of the tunnel, as one worker sees it: where its frames go, its sessions, its
+ * timers.  A point-to-point tunnel has exactly one (t->one).  The sessions are allocated
+ * when the first handshake needs them, so a peer that never connected costs little.
+ */
+struct tk_remote {
+	struct tk_peer *sess;	      /* handshake and sessions; NULL until the first handshake */
+	struct sockaddr_storage addr; /* connect: the peer; listen: learnt from its frames */
+	socklen_t addr_len;
+	bool have_addr, session_up;
+	bool fresh_handshake;	      /* connect side: a new TCP connection wants one */
+	double session_since, last_rx, last_tx, last_handshake;
+	double unanswered;	      /* first frame sent since the last one received, 0 none */
+	double last_probe;
+	uint64_t tx_packets, tx_bytes, rx_packets, rx_bytes;
+	/* version 2: the peer's place in t->set, the latest initiation time stamp it sent
+	 * (replay protection), its packets with a source outside its addresses */
+	uint32_t id;
+	uint8_t last_ts[TK_IK_TAI64N_LEN];
+	bool has_ts;
+	uint64_t spoofed;
+	struct tk_conn *conn; /* a TCP hub: its connection, or NULL */
+};
 
 struct tk_tunnel {
 	/* configuration, set before tk_loop_run */
 	bool listen;
 	enum tk_transport transport;
-	struct sockaddr_storage peer; /* connect: the peer; listen: learnt */
-	socklen_t peer_len;
 	unsigned keepalive;	      /* seconds, 0 off */
 	const char *key_path;	      /* re-read on SIGHUP */
 	const char *ctl_path;	      /* control socket, or NULL */
 	void (*event)(void *arg, json_t *ev); /* takes the reference */
 	void *event_arg;
 	/* SIGHUP, before the key is read again: the caller may change key_path,
-	 * keepalive and the session limits (sess.rekey_after_*) */
+	 * keepalive and the session limits (rekey_after_*) */
 	void (*reload)(void *arg, struct tk_tunnel *t);
 	void *reload_arg;
+	/* a control socket request other than the state: the answer (new object), or NULL for
+	 * an op it does not know */
+	json_t *(*request)(void *arg, struct tk_tunnel *t, const char *op, const json_t *req);
+	void *request_arg;
+	/* what a peer's sessions are made with (tk_remote_sess) */
+	uint8_t psk[TK_KEY_LEN];      /* the shared key */
+	unsigned ciphers;	      /* TK_CIPHER_* this side allows */
+	uint64_t rekey_after_ns, rekey_after_msgs; /* 0: the defaults */
+
+	/* version 2 (engine/hub.c): this side's key pair, the peers (each worker holds its own
+	 * reference, and rem[i] is set->v[i] as this worker sees it), the session indexes of
+	 * all of them, and what the answers under load need */
+	const struct tk_ik_static *me; /* NULL: version 1, one peer (t->one) with t->psk */
+	struct tk_peer_set *set;
+	struct tk_remote **rem;
+	struct tk_itab itab;
+	uint8_t cookie_secret[32];
+	double cookie_secret_at, load_since, under_load_until;
+	unsigned load_count;
+	struct tk_rate *rate;	      /* initiations per source address, under load */
+	struct tk_conn **conns;	      /* a TCP hub's connections */
+	size_t nconns;
+	struct tk_conn *cur_conn;     /* the one being read */
 
 	/* state */
 	int tun_fd, sock_fd, lsock_fd, sig_fd, timer_fd, ctl_fd, ep_fd;
-	bool have_peer, session_up;
-	struct tk_peer sess;	      /* handshake and sessions */
+	struct tk_ctl_conn ctl_conn[TK_CTL_CONNS];
+	struct tk_remote one;	      /* version 1: the peer */
+	bool session_up;	      /* a peer has a session: the worker carries traffic */
+	size_t nup;		      /* how many of its peers have one */
 	struct tk_stats st;
-	double started, session_since, last_rx, last_tx, last_handshake;
-	double unanswered;	      /* first frame sent since the last one received, 0 none */
-	double last_probe;
-	bool fresh_handshake;	      /* connect side: a new TCP connection wants one */
+	double started;
 	unsigned retry;		      /* connect side: TCP reconnect backoff step */
 	double next_reconnect;
 	unsigned log_budget;	      /* rate limit of bad-packet log lines */
@@ -114,9 +191,21 @@ struct tk_tunnel {
 	bool detached;		/* worker > 0: its queue is off the device while no session is up */
 };
 
-/* Now in seconds (CLOCK_REALTIME with microseconds) and on the monotonic clock. */
+/* r's sessions, made (with t's key, ciphers, limits and lane) on first use: NULL when out
+ * of memory. */
+struct tk_peer *tk_remote_sess(struct tk_tunnel *t, struct tk_remote *r);
+/* Frees r's sessions (wiped). */
+void tk_remote_free(struct tk_remote *r);
+/* After t's key or session limits changed: the peers' next sessions use them. */
+void tk_tunnel_settings(struct tk_tunnel *t);
+/* r's session is over (why: "timeout", "expired", "connection lost"). */
+void tk_loop_session_down(struct tk_tunnel *t, struct tk_remote *r, const char *why);
+
+/* Now in seconds (CLOCK_REALTIME with microseconds) and on the monotonic clock (seconds,
+ * nanoseconds). */
 double tk_now(void);
 double tk_mono(void);
+uint64_t tk_mono_ns(void);
 
 /* The bytes a packet costs on the underlay beyond itself: IP (family), UDP or TCP (with
  * options), the frame's header and tag, and 14 for a tap's Ethernet header. */
@@ -162,12 +251,12 @@ json_t *tk_tunnel_state_of(const struct tk_tunnel *t, const struct tk_worker_sna
 
 /* Underlay transports.  bind is for --listen, peer for --connect. */
 int tk_udp_open(struct tk_tunnel *t, const struct sockaddr *bind, socklen_t blen);
-int tk_udp_send(struct tk_tunnel *t, const uint8_t *frame, size_t len);
 int tk_udp_send_to(struct tk_tunnel *t, const uint8_t *frame, size_t len,
 		   const struct sockaddr_storage *to);
-/* Sends len bytes of frames of seg bytes each (the last may be shorter) to the peer, in one
- * GSO call when t->gso, else one datagram per frame.  0 or -errno. */
-int tk_udp_send_batch(struct tk_tunnel *t, const uint8_t *buf, size_t len, size_t seg);
+/* Sends len bytes of frames of seg bytes each (the last may be shorter) to to, in one GSO
+ * call when t->gso, else one datagram per frame.  0 or -errno. */
+int tk_udp_send_batch(struct tk_tunnel *t, const struct sockaddr_storage *to, const uint8_t *buf,
+		      size_t len, size_t seg);
 /* Reads one datagram, or with t->gro a run of coalesced ones of *seg bytes each (the last
  * may be shorter; *seg is the length when there is one), into buf; returns the total
  * length, -EAGAIN, or -errno. */
@@ -195,8 +284,65 @@ int tk_tcp_send_raw(struct tk_tunnel *t, const uint8_t *buf, size_t len);
 int tk_tcp_recv(struct tk_tunnel *t, int (*deliver)(struct tk_tunnel *, uint8_t *, size_t));
 void tk_tcp_drop(struct tk_tunnel *t);
 
-/* Control socket: create at ctl_path, answer one connection. */
+/*
+ * Version 2, many peers (engine/hub.c).  tk_hub_apply: this worker takes set (a reference
+ * of its own), keeping the sessions of every peer whose key and pre-shared key are the same
+ * in it; peers no longer there end at once.  0 or -ENOMEM (nothing changed).  tk_hub_route:
+ * the peer a packet from the device goes to (the longest prefix of its destination), or
+ * NULL.  tk_hub_source_ok: whether a packet from r may have its source.  tk_hub_find: the
+ * peer a frame is for, by its receiver index.  tk_hub_initiation: an initiation read,
+ * answered (or a cookie reply when under load).  tk_hub_free: everything above.
+ */
+struct tk_rate;
+int tk_hub_apply(struct tk_tunnel *t, struct tk_peer_set *set);
+/*
+ * A hub over TCP (engine/hub-tcp.c): accept a connection; the one of fd (or NULL); read what
+ * it sent (closing it on garbage, end of file, or a first frame that is not an initiation
+ * answered); close the connections that never said who they are; close all.  tk_hub_tcp_fd:
+ * where frames to r go (the connection being read, else r's; -1 when it has none).
+ * tk_hub_tcp_write: frames onto fd, whole or the connection ends.
+ */
+int tk_hub_tcp_accept(struct tk_tunnel *t);
+struct tk_conn *tk_hub_tcp_find(const struct tk_tunnel *t, int fd);
+int tk_hub_tcp_read(struct tk_tunnel *t, struct tk_conn *c);
+void tk_hub_tcp_expire(struct tk_tunnel *t, double now);
+/* r goes: its connection is closed (after its session went down). */
+void tk_hub_tcp_forget(struct tk_tunnel *t, struct tk_remote *r);
+void tk_hub_tcp_free(struct tk_tunnel *t);
+int tk_hub_tcp_fd(const struct tk_tunnel *t, const struct tk_remote *r);
+int tk_hub_tcp_write(struct tk_tunnel *t, int fd, const uint8_t *buf, size_t len);
+struct tk_remote *tk_hub_route(struct tk_tunnel *t, const uint8_t *pkt, size_t len);
+bool tk_hub_source_ok(const struct tk_tunnel *t, const struct tk_remote *r, const uint8_t *pkt,
+		      size_t len);
+struct tk_remote *tk_hub_find(struct tk_tunnel *t, const uint8_t *f, size_t len);
+struct tk_remote *tk_hub_initiation(struct tk_tunnel *t, uint8_t *f, size_t len,
+				    const struct sockaddr_storage *from, socklen_t flen);
+void tk_hub_free(struct tk_tunnel *t);
+/* The state's "peers" (engine/hub-state.c): each peer with its counters summed over the
+ * workers (worker 0, after tk_workers_refresh); one peer's configuration.  New objects. */
+json_t *tk_hub_peers_json(struct tk_tunnel *t);
+json_t *tk_hub_conf_json(const struct tk_peer_conf *c);
+/* The number of peers this worker holds (1 for version 1) and the i-th. */
+size_t tk_tunnel_npeers(const struct tk_tunnel *t);
+struct tk_remote *tk_tunnel_peer(struct tk_tunnel *t, size_t i);
+
+/* For engine/hub.c: a frame onto the underlay to r or to to (loop.c's put); a refused frame
+ * counted (and reported, rate-limited) by its error. */
+int tk_loop_put(struct tk_tunnel *t, struct tk_remote *r, uint8_t *f, size_t len,
+		const struct sockaddr_storage *to);
+void tk_loop_bad(struct tk_tunnel *t, int r, const struct sockaddr_storage *from, const char *why);
+/* A frame for peer r (loop.c): 0, or -errno when fatal. */
+int tk_loop_deliver_to(struct tk_tunnel *t, struct tk_remote *r, uint8_t *f, size_t len,
+		       const struct sockaddr_storage *from, socklen_t flen);
+
+/* Control socket (engine/ctl.c): create at ctl_path; accept a connection; read what a
+ * connection sent and answer once its request line is whole; close the connections that
+ * said nothing for too long, or all of them. */
 int tk_ctl_open(struct tk_tunnel *t);
-void tk_ctl_answer(struct tk_tunnel *t);
+void tk_ctl_accept(struct tk_tunnel *t);
+struct tk_ctl_conn *tk_ctl_conn_of(struct tk_tunnel *t, int fd);
+void tk_ctl_read(struct tk_tunnel *t, struct tk_ctl_conn *c);
+void tk_ctl_expire(struct tk_tunnel *t, double now);
+void tk_ctl_close(struct tk_tunnel *t);
 
 #endif

@@ -12,6 +12,7 @@
 #include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
+#include <sodium.h>
 
 #include "engine/sockaddr.h"
 #include "engine/workers.h"
@@ -36,15 +37,64 @@ int tk_workers_poke(const struct tk_tunnel *t)
 
 void tk_workers_snap(const struct tk_tunnel *t, struct tk_worker_snap *s)
 {
+	memset(s, 0, sizeof(*s));
 	s->st = t->st;
 	s->session_up = t->session_up;
-	s->have_peer = t->have_peer;
 	s->attached = !t->detached;
-	s->peer = t->peer;
-	s->sessions = t->sess.sessions;
 	s->coalesced = t->gro_q ? t->gro_q->coalesced : 0;
-	s->cipher = t->sess.has_cur ? t->sess.cur.cipher : 0;
-	s->last_handshake = t->last_handshake;
+	/* with many peers: the first with a session speaks for the worker; sums and latest */
+	for (size_t i = 0; i < tk_tunnel_npeers(t); i++) {
+		struct tk_remote *r = tk_tunnel_peer((struct tk_tunnel *)t, i);
+
+		if (r->have_addr && (!s->have_peer || (r->session_up && !s->cipher))) {
+			s->have_peer = true;
+			s->peer = r->addr;
+		}
+		if (r->session_up && !s->cipher && r->sess && r->sess->has_cur)
+			s->cipher = r->sess->cur.cipher;
+		s->sessions += r->sess ? r->sess->sessions : 0;
+		if (r->last_handshake > s->last_handshake)
+			s->last_handshake = r->last_handshake;
+	}
+}
+
+int tk_workers_peer_snaps(struct tk_tunnel *t, struct tk_peer_snaps *ps)
+{
+	size_t n = t->set ? t->set->n : 0;
+
+	if (n > ps->cap) {
+		struct tk_peer_snap *v = realloc(ps->v, n * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		ps->v = v;
+		ps->cap = n;
+	}
+	tk_peer_set_unref(ps->set);
+	ps->set = tk_peer_set_ref(t->set);
+	for (size_t i = 0; i < n; i++) {
+		const struct tk_remote *r = t->rem[i];
+		struct tk_peer_snap *p = &ps->v[i];
+
+		p->up = r->session_up;
+		p->have_addr = r->have_addr;
+		p->addr = r->addr;
+		p->last_handshake = r->last_handshake;
+		p->sessions = r->sess ? r->sess->sessions : 0;
+		p->tx_packets = r->tx_packets;
+		p->tx_bytes = r->tx_bytes;
+		p->rx_packets = r->rx_packets;
+		p->rx_bytes = r->rx_bytes;
+		p->spoofed = r->spoofed;
+	}
+	return 0;
+}
+
+void tk_peer_snaps_free(struct tk_peer_snaps *ps)
+{
+	tk_peer_set_unref(ps->set);
+	free(ps->v);
+	memset(ps, 0, sizeof(*ps));
 }
 
 /* Under the lock: t's snapshot, answering the request worker 0 made last. */
@@ -53,6 +103,8 @@ static void publish_locked(struct tk_tunnel *t)
 	struct tk_group *g = t->group;
 
 	tk_workers_snap(t, &g->snap[t->worker]);
+	if (t->set)
+		tk_workers_peer_snaps(t, &g->peers[t->worker]);
 	if (g->snap_gen[t->worker] != g->snap_req) {
 		g->snap_gen[t->worker] = g->snap_req;
 		pthread_cond_broadcast(&g->published);
@@ -103,6 +155,11 @@ void tk_workers_refresh(struct tk_tunnel *t)
 	pthread_mutex_unlock(&g->lock);
 }
 
+void tk_workers_peers(struct tk_tunnel *t)
+{
+	tk_workers_reload(t);
+}
+
 void tk_workers_reload(struct tk_tunnel *t)
 {
 	struct tk_group *g = t->group;
@@ -110,10 +167,14 @@ void tk_workers_reload(struct tk_tunnel *t)
 	if (!g)
 		return;
 	pthread_mutex_lock(&g->lock);
-	memcpy(g->psk, t->sess.psk, TK_KEY_LEN);
+	memcpy(g->psk, t->psk, TK_KEY_LEN);
 	g->keepalive = t->keepalive;
-	g->rekey_after_ns = t->sess.rekey_after_ns;
-	g->rekey_after_msgs = t->sess.rekey_after_msgs;
+	g->rekey_after_ns = t->rekey_after_ns;
+	g->rekey_after_msgs = t->rekey_after_msgs;
+	if (g->set != t->set) {
+		tk_peer_set_unref(g->set);
+		g->set = tk_peer_set_ref(t->set);
+	}
 	g->gen++;
 	pthread_mutex_unlock(&g->lock);
 	for (unsigned i = 1; i < g->n; i++)
@@ -136,10 +197,14 @@ int tk_workers_woken(struct tk_tunnel *t)
 	} else {
 		if (t->seen_gen != g->gen) {
 			t->seen_gen = g->gen;
-			tk_peer_set_key(&t->sess, g->psk);
+			memcpy(t->psk, g->psk, TK_KEY_LEN);
 			t->keepalive = g->keepalive;
-			t->sess.rekey_after_ns = g->rekey_after_ns;
-			t->sess.rekey_after_msgs = g->rekey_after_msgs;
+			t->rekey_after_ns = g->rekey_after_ns;
+			t->rekey_after_msgs = g->rekey_after_msgs;
+			tk_tunnel_settings(t);
+			/* out of memory: this worker keeps the peers it had */
+			if (g->set && g->set != t->set)
+				tk_hub_apply(t, g->set);
 		}
 		if (g->snap_gen[t->worker] != g->snap_req)
 			publish_locked(t);
@@ -154,32 +219,56 @@ static bool whole_up(const struct tk_group *g)
 	return g->up && !(g->attached & ~g->up);
 }
 
-static json_t *peer_json(const struct tk_tunnel *t)
+static json_t *peer_json(const struct tk_remote *r)
 {
-	return json_pack("{s:o,s:o}", "peer", tk_sockaddr_json(&t->peer), "cipher",
-			 tk_cipher_json(t->sess.has_cur ? t->sess.cur.cipher : 0));
+	return json_pack("{s:o,s:o}", "peer", tk_sockaddr_json(&r->addr), "cipher",
+			 tk_cipher_json(r->sess && r->sess->has_cur ? r->sess->cur.cipher : 0));
+}
+
+/* A version 2 peer's key (base64) and name. */
+static json_t *peer_id(const struct tk_tunnel *t, const struct tk_remote *r)
+{
+	const struct tk_peer_conf *c = &t->set->v[r->id];
+	char b64[sodium_base64_ENCODED_LEN(TK_KEY_LEN, sodium_base64_VARIANT_ORIGINAL)];
+
+	sodium_bin2base64(b64, sizeof(b64), c->pub, TK_KEY_LEN, sodium_base64_VARIANT_ORIGINAL);
+	return json_pack("{s:s,s:s?}", "public_key", b64, "name", c->name[0] ? c->name : NULL);
+}
+
+void tk_workers_peer(struct tk_tunnel *t, struct tk_remote *r, bool up, const char *why)
+{
+	json_t *ev = peer_id(t, r);
+
+	if (up)
+		json_object_update_new(ev, peer_json(r));
+	else
+		json_object_set_new(ev, "reason", json_string(why));
+	tk_tunnel_event(t, up ? "peer_up" : "peer_down", ev);
 }
 
 /* One worker: its session is the tunnel's. */
-static void session_one(struct tk_tunnel *t, enum tk_session_change c, const char *why)
+static void session_one(struct tk_tunnel *t, struct tk_remote *r, enum tk_session_change c,
+			const char *why)
 {
 	if (c == TK_SESSION_UP)
-		tk_tunnel_event(t, "session_up", peer_json(t));
+		tk_tunnel_event(t, "session_up", peer_json(r));
 	else if (c == TK_SESSION_REKEYED)
 		tk_tunnel_event(t, "rekeyed",
-				json_pack("{s:I}", "sessions", (json_int_t)t->sess.sessions));
+				json_pack("{s:I}", "sessions",
+					  (json_int_t)(r->sess ? r->sess->sessions : 0)));
 	else
 		tk_tunnel_event(t, "session_down", json_pack("{s:s}", "reason", why));
 }
 
-void tk_workers_session(struct tk_tunnel *t, enum tk_session_change c, const char *why)
+void tk_workers_session(struct tk_tunnel *t, struct tk_remote *r, enum tk_session_change c,
+			const char *why)
 {
 	struct tk_group *g = t->group;
 	uint32_t bit = 1u << t->worker;
 	bool was;
 
 	if (!g) {
-		session_one(t, c, why);
+		session_one(t, r, c, why);
 		return;
 	}
 	/* under the lock, so every worker sees the tunnel's changes in one order */
@@ -189,7 +278,7 @@ void tk_workers_session(struct tk_tunnel *t, enum tk_session_change c, const cha
 		g->sessions++;
 	if (c == TK_SESSION_UP) {
 		g->up |= bit;
-		tk_tunnel_event(t, "worker_up", peer_json(t));
+		tk_tunnel_event(t, "worker_up", peer_json(r));
 	} else if (c == TK_SESSION_REKEYED) {
 		tk_tunnel_event(t, "rekeyed", json_pack("{s:I}", "sessions", (json_int_t)g->sessions));
 	} else {
@@ -202,7 +291,7 @@ void tk_workers_session(struct tk_tunnel *t, enum tk_session_change c, const cha
 	else
 		g->attached |= bit;
 	if (!was && whole_up(g)) {
-		json_t *ev = peer_json(t);
+		json_t *ev = peer_json(r);
 
 		g->since = tk_now();
 		json_object_set_new(ev, "workers_up", json_integer(__builtin_popcount(g->up)));
@@ -292,6 +381,9 @@ int tk_workers_run(struct tk_tunnel **w, unsigned n)
 		w[i]->wake_fd = -1;
 		w[i]->group = NULL;
 	}
+	for (unsigned i = 0; i < n; i++)
+		tk_peer_snaps_free(&g.peers[i]);
+	tk_peer_set_unref(g.set);
 	pthread_cond_destroy(&g.published);
 	pthread_mutex_destroy(&g.lock);
 	return r;

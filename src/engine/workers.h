@@ -32,6 +32,21 @@ struct tk_worker_snap {
 	double last_handshake; /* Unix time, 0 never */
 };
 
+/* One peer as one worker sees it (version 2), for the state's "peers". */
+struct tk_peer_snap {
+	bool up, have_addr;
+	struct sockaddr_storage addr;
+	double last_handshake;
+	uint64_t sessions, tx_packets, tx_bytes, rx_packets, rx_bytes, spoofed;
+};
+
+/* A worker's peers: the set they belong to (a reference) and one snapshot each. */
+struct tk_peer_snaps {
+	struct tk_peer_set *set;
+	struct tk_peer_snap *v;
+	size_t cap;
+};
+
 struct tk_group {
 	pthread_mutex_t lock; /* everything below */
 	pthread_cond_t published; /* a worker answered a snapshot request, or ended */
@@ -45,8 +60,10 @@ struct tk_group {
 	uint8_t psk[TK_KEY_LEN];
 	unsigned keepalive;
 	uint64_t rekey_after_ns, rekey_after_msgs;
+	struct tk_peer_set *set; /* version 2: the peers (a reference) */
 	/* snapshots: worker 0 raises snap_req, each worker answers with its snap and snap_gen */
 	struct tk_worker_snap snap[TK_WORKERS_MAX];
+	struct tk_peer_snaps peers[TK_WORKERS_MAX];
 	unsigned snap_req, snap_gen[TK_WORKERS_MAX];
 	bool ended[TK_WORKERS_MAX];
 	/* the tunnel as a whole: which workers have a session and a queue on the device, since
@@ -68,6 +85,12 @@ int tk_workers_run(struct tk_tunnel **w, unsigned n);
 
 /* t's state as a snapshot (worker 0 reads its own this way, unlocked). */
 void tk_workers_snap(const struct tk_tunnel *t, struct tk_worker_snap *s);
+/* t's peers into ps (a reference to t's set); 0 or -ENOMEM. */
+int tk_workers_peer_snaps(struct tk_tunnel *t, struct tk_peer_snaps *ps);
+void tk_peer_snaps_free(struct tk_peer_snaps *ps);
+/* Worker 0: a new peer set for every worker (after SIGHUP or a control socket request);
+ * worker 0 has taken it already.  The others take it when they wake. */
+void tk_workers_peers(struct tk_tunnel *t);
 /* Worker > 0: copy its state for worker 0.  Worker 0: after SIGHUP, hand its settings over. */
 void tk_workers_publish(struct tk_tunnel *t);
 void tk_workers_reload(struct tk_tunnel *t);
@@ -91,6 +114,10 @@ int tk_workers_woken(struct tk_tunnel *t);
  * belongs to a worker with a session.
  */
 enum tk_session_change { TK_SESSION_UP, TK_SESSION_REKEYED, TK_SESSION_DOWN };
-void tk_workers_session(struct tk_tunnel *t, enum tk_session_change c, const char *why);
+void tk_workers_session(struct tk_tunnel *t, struct tk_remote *r, enum tk_session_change c,
+			const char *why);
+/* Version 2: peer r's session came up or went down (why): "peer_up" / "peer_down" with the
+ * peer's key and name, from whichever worker. */
+void tk_workers_peer(struct tk_tunnel *t, struct tk_remote *r, bool up, const char *why);
 
 #endif

@@ -67,6 +67,12 @@ run=tofull jcase 1 help "help: stdout full" help
 jcase 2 monitor "monitor: a count of 0" monitor -c 0
 jcase 2 shell "shell: an operand" shell x
 run="tofull nostdin" jcase 1 shell "shell: stdout full" shell
+jcase 2 peer "peer: no command" peer
+jcase 2 peer "peer: an unknown command" peer frob x
+jcase 1 peer "peer: no tunnel behind the device" peer list nosuch
+jcase 2 pubkey "pubkey: two files" pubkey a b
+jcase 1 pubkey "pubkey: no such file" pubkey /nonexistent-tk/key
+run=nostdin jcase 1 pubkey "pubkey: nothing on stdin" pubkey
 jcase 2 show "show: a bad name" show a/b
 jcase 1 show "show: missing device" show nosuch
 jcase 2 stats "stats: unknown option" stats --frob

@@ -73,8 +73,9 @@ tn_state() {
 	ip netns exec "$1" /usr/bin/python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_UNIX)
-s.settimeout(2)
+s.settimeout(10)
 s.connect("/run/tunkit/%s/%s.sock" % (sys.argv[2], sys.argv[1]))
+s.sendall(b"\n")  # the request: an empty line asks for the state
 print(s.makefile().readline().strip())' "$2" "$1"
 }
 

@@ -9,9 +9,10 @@
 
 int main(void)
 {
-	Suite *(*const suites[])(void) = { suite_capture, suite_cmd,   suite_decode, suite_engine,
-					   suite_err,	  suite_offload, suite_opt,  suite_out,
-					   suite_peer,	  suite_reply,	 suite_state, suite_stats,
+	Suite *(*const suites[])(void) = { suite_capture, suite_cmd,   suite_cookie, suite_decode,
+					   suite_engine,  suite_err,   suite_ik,     suite_noise,
+					   suite_offload, suite_opt,   suite_out,    suite_peer,
+					   suite_reply,	  suite_state, suite_stats,  suite_tables,
 					   suite_words };
 	SRunner *sr = srunner_create(NULL);
 	int failed;

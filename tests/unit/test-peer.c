@@ -343,6 +343,144 @@ START_TEST(peer_lanes)
 }
 END_TEST
 
+/* Registered indexes follow the sessions: what the table holds is what each peer's sessions
+ * and pending handshake use, through rekeys, expiry and wipe. */
+static bool holds_exactly(const struct tk_itab *t, const struct tk_peer *p)
+{
+	size_t n = 0;
+
+	if (p->has_cur && tk_itab_get(t, p->cur.local_index) == p->owner)
+		n++;
+	if (p->has_next && tk_itab_get(t, p->next.local_index) == p->owner)
+		n++;
+	if (p->has_prev && tk_itab_get(t, p->prev.local_index) == p->owner)
+		n++;
+	if (p->hs_pending && tk_itab_get(t, p->hs.local_index) == p->owner)
+		n++;
+	return n == t->n;
+}
+
+START_TEST(peer_itab)
+{
+	struct tk_itab ti = { 0 }, tr = { 0 };
+	struct tk_peer i, r;
+	int owner_i, owner_r;
+
+	tk_peer_init(&i, psk, TK_CIPHER_ALL, true);
+	tk_peer_init(&r, psk, TK_CIPHER_ALL, false);
+	i.itab = &ti;
+	i.owner = &owner_i;
+	r.itab = &tr;
+	r.owner = &owner_r;
+	for (int k = 0; k < 6; k++) {
+		connect_pair(&i, &r, (uint64_t)k * SEC);
+		ck_assert(holds_exactly(&ti, &i));
+		ck_assert(holds_exactly(&tr, &r));
+		ck_assert_uint_le(ti.n, 2); /* cur and prev */
+		ck_assert_uint_le(tr.n, 2);
+	}
+	ck_assert_int_eq(tk_peer_initiate(&i, 7 * SEC, (uint8_t[TK_FRAME_INIT_LEN]){ 0 }), 0);
+	ck_assert(holds_exactly(&ti, &i)); /* the pending handshake's index too */
+	ck_assert_uint_eq(ti.n, 3);
+	ck_assert(tk_peer_expire(&r, 400 * SEC)); /* every session of r is past its age */
+	ck_assert_uint_eq(tr.n, 0);
+	tk_peer_wipe(&i);
+	ck_assert_uint_eq(ti.n, 0);
+	tk_peer_wipe(&r);
+	tk_itab_free(&ti);
+	tk_itab_free(&tr);
+}
+END_TEST
+
+/* Version 2: two key pairs, a handshake through tk_peer (the responder's part that the
+ * tunnel does in between, tk_ik_check_macs and tk_ik_consume, done here) */
+struct v2 {
+	struct tk_ik_static si, sr;
+	struct tk_peer i, r;
+};
+
+static void v2_init(struct v2 *v)
+{
+	uint8_t ki[TK_KEY_LEN] = { 1, 2, 3 }, kr[TK_KEY_LEN] = { 4, 5, 6 };
+
+	ck_assert_int_eq(tk_ik_static_init(&v->si, ki), 0);
+	ck_assert_int_eq(tk_ik_static_init(&v->sr, kr), 0);
+	tk_peer_init(&v->i, psk, TK_CIPHER_ALL, true);
+	tk_peer_init(&v->r, psk, TK_CIPHER_ALL, false);
+	v->i.me = &v->si;
+	memcpy(v->i.peer_pub, v->sr.pub, TK_KEY_LEN);
+	v->r.me = &v->sr;
+	memcpy(v->r.peer_pub, v->si.pub, TK_KEY_LEN);
+	v->i.has_psk = v->r.has_psk = true;
+}
+
+/* The responder's side of an initiation; cookie as tk_ik_check_macs() takes it. */
+static int v2_answer(struct v2 *v, const struct wire *init, const uint8_t *cookie,
+        struct wire *resp)
+{
+	uint8_t pub[TK_KEY_LEN], ts[TK_IK_TAI64N_LEN];
+	struct tk_ik_hs hs;
+	unsigned offered;
+	uint32_t sender;
+	int r = tk_ik_check_macs(&v->sr, init->b, init->len, cookie);
+
+	if (r)
+		return r;
+	ck_assert_int_eq(tk_ik_consume(&hs, &v->sr, init->b, init->len, pub, ts, &offered, &sender), 0);
+	ck_assert_mem_eq(pub, v->si.pub, TK_KEY_LEN);
+	return tk_peer_answer_v2(&v->r, 0, &hs, resp->b, &resp->len);
+}
+
+START_TEST(peer_v2)
+{
+	uint8_t ts[TK_IK_TAI64N_LEN], cookie[TK_COOKIE_LEN], secret[32] = { 9 }, nonce[24] = { 1 };
+	struct sockaddr_storage from = { .ss_family = AF_INET };
+	struct wire init, resp, d, cr;
+	struct v2 v;
+	unsigned ev;
+
+	v2_init(&v);
+	ck_assert_int_eq(tk_tai64n(ts, 1000.0), 0);
+	ck_assert_int_eq(tk_peer_initiate_v2(&v.i, 0, ts, init.b), 0);
+	init.len = TK_FRAME_IK_INIT_LEN;
+	ck_assert_int_eq(v2_answer(&v, &init, NULL, &resp), TK_PEER_ANSWER);
+	ck_assert_uint_lt(resp.len, init.len);
+	ck_assert_int_eq(deliver(&v.i, 0, &resp, NULL, &ev), TK_PEER_SESSION);
+	seal(&v.i, 0, 0, &d);
+	ck_assert_int_eq(deliver(&v.r, 0, &d, NULL, &ev), TK_PEER_KEEPALIVE);
+	ck_assert(ev & TK_PEER_EV_NEW_SESSION);
+	seal(&v.r, 0, 100, &d);
+	ck_assert_int_eq(deliver(&v.i, 0, &d, NULL, &ev), TK_PEER_DATA);
+	/* a version 1 message means nothing to a version 2 peer */
+	ck_assert_int_eq(tk_peer_initiate(&v.i, 0, init.b), 0);
+	init.len = TK_FRAME_INIT_LEN;
+	ck_assert_int_eq(deliver(&v.r, 0, &init, NULL, &ev), -EBADMSG);
+
+	/* under load: a cookie reply instead of an answer; the next initiation carries it */
+	ck_assert_int_eq(tk_peer_initiate_v2(&v.i, SEC, ts, init.b), 0);
+	init.len = TK_FRAME_IK_INIT_LEN;
+	ck_assert_int_eq(tk_cookie_make(cookie, secret, &from), 0);
+	ck_assert_int_eq(v2_answer(&v, &init, cookie, &resp), -EAGAIN);
+	ck_assert_int_eq(tk_cookie_reply(cr.b, &v.sr, tk_frame_get_le32(init.b + 4),
+	                         init.b + TK_FRAME_IK_INIT_MAC1, cookie, nonce), 0);
+	cr.len = TK_FRAME_COOKIE_LEN;
+	ck_assert_uint_lt(cr.len, init.len);
+	ck_assert_int_eq(deliver(&v.i, SEC, &cr, NULL, &ev), TK_PEER_COOKIE);
+	ck_assert_int_eq(tk_peer_want_initiate(&v.i, SEC + 1, true), 1); /* at once, no backoff */
+	ck_assert_int_eq(tk_tai64n(ts, 1001.0), 0);
+	ck_assert_int_eq(tk_peer_initiate_v2(&v.i, SEC + 1, ts, init.b), 0);
+	ck_assert_int_eq(v2_answer(&v, &init, cookie, &resp), TK_PEER_ANSWER);
+	ck_assert_int_eq(deliver(&v.i, SEC + 1, &resp, NULL, &ev), TK_PEER_SESSION);
+	ck_assert_uint_eq(v.i.sessions, 2);
+	/* the cookie reply again: nothing pending for it */
+	ck_assert_int_eq(deliver(&v.i, SEC + 2, &cr, NULL, &ev), -EBADMSG);
+	tk_peer_wipe(&v.i);
+	tk_peer_wipe(&v.r);
+	tk_ik_static_wipe(&v.si);
+	tk_ik_static_wipe(&v.sr);
+}
+END_TEST
+
 Suite *suite_peer(void)
 {
 	Suite *s = suite_create("peer");
@@ -357,6 +495,8 @@ Suite *suite_peer(void)
 	tcase_add_test(tc, peer_backoff);
 	tcase_add_test(tc, peer_wrong_key);
 	tcase_add_test(tc, peer_lanes);
+	tcase_add_test(tc, peer_itab);
+	tcase_add_test(tc, peer_v2);
 	suite_add_tcase(s, tc);
 	return s;
 }

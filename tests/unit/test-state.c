@@ -134,7 +134,7 @@ static void change(unsigned i, enum tk_session_change c)
 {
 	if (i)
 		wk[i].detached = c == TK_SESSION_DOWN;
-	tk_workers_session(&wk[i], c, c == TK_SESSION_DOWN ? "timeout" : NULL);
+	tk_workers_session(&wk[i], &wk[i].one, c, c == TK_SESSION_DOWN ? "timeout" : NULL);
 }
 
 START_TEST(events_whole)
@@ -166,9 +166,9 @@ START_TEST(events_one_worker)
 
 	tk_tunnel_init(&t);
 	t.event = on_event;
-	tk_workers_session(&t, TK_SESSION_UP, NULL);
-	tk_workers_session(&t, TK_SESSION_REKEYED, NULL);
-	tk_workers_session(&t, TK_SESSION_DOWN, "expired");
+	tk_workers_session(&t, &t.one, TK_SESSION_UP, NULL);
+	tk_workers_session(&t, &t.one, TK_SESSION_REKEYED, NULL);
+	tk_workers_session(&t, &t.one, TK_SESSION_DOWN, "expired");
 	ck_assert_str_eq(events, "session_up rekeyed session_down");
 }
 END_TEST
