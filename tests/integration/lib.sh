@@ -101,6 +101,20 @@ tk_gone() { ! kill -0 "$1" 2>/dev/null; }
 
 # last command's stdout / stderr (after t_ok / t_status)
 t_stdout() { cat "$T_OUT"; }
+
+# t_example DESC SECS SCRIPT ARGS...: t_ok for one of examples/, bounded by SECS.  The
+# example names its namespaces after its pid ($$), which it keeps here (exec): ex_left then
+# counts those still there, whatever other tests run at the same time.
+t_example() {
+	local desc=$1 secs=$2 st
+	shift 2
+	t_ok "$desc" timeout "$secs" bash -c 'echo $$ >"$0"; exec bash "$@"' "$T_OUT.pid" "$@"
+	st=$?
+	EX_PID=$(cat "$T_OUT.pid" 2>/dev/null)
+	rm -f "$T_OUT.pid"
+	return $st
+}
+ex_left() { ip netns list | grep -cE -- "^[A-Za-z0-9]+-${EX_PID:-none}( |\$)"; }
 t_stderr() { cat "$T_ERR"; }
 
 t_done() {

@@ -10,11 +10,7 @@
 [ "$(id -u)" = 0 ] || tk_skip_all "needs root (CAP_NET_ADMIN)"
 [ -c /dev/net/tun ] || tk_skip_all "no /dev/net/tun"
 
-# only the example's own names: tests running at the same time make and
-# remove namespaces of their own
-ours() { ip netns list | grep -cE '^(siteA|siteB|hostA|hostB)-'; }
-before=$(ours)
-t_ok "two sites: the example runs" timeout 60 bash "$TOP_SRCDIR/examples/two-sites.sh" "$TUNKIT"
+t_example "two sites: the example runs" 60 "$TOP_SRCDIR/examples/two-sites.sh" "$TUNKIT"
 out=$(t_stdout)
 t_match "$out" "3 received" "two sites: ping from host A to host B crosses the tunnel"
 t_match "$out" "192\.0\.2\.20 dev eth0 lladdr [0-9a-f:]{17}" "two sites: B's ARP answer reached A"
@@ -23,5 +19,5 @@ t_match "$out" "Out ARP, Request who-has 192\.0\.2\.20 tell 192\.0\.2\.10" \
 t_match "$out" "In  ARP, Reply 192\.0\.2\.20 is-at" "two sites: ... and B's reply come in"
 t_match "$out" "listen udp 198\.51\.100\.2:[0-9]+ up" "two sites: show lists the tunnel"
 t_match "$out" "no problems found" "two sites: doctor finds nothing wrong"
-t_is "$(ours)" "$before" "two sites: the example removed its namespaces"
+t_is "$(ex_left)" 0 "two sites: the example removed its namespaces"
 t_done

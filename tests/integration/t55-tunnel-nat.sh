@@ -12,8 +12,9 @@
 command -v nft >/dev/null || tk_skip_all "needs nft"
 tn_setup
 
-t_ok "gateway: the example runs" timeout 60 bash "$TOP_SRCDIR/examples/gateway.sh" "$TUNKIT"
+t_example "gateway: the example runs" 60 "$TOP_SRCDIR/examples/gateway.sh" "$TUNKIT"
 t_match "$(t_stdout)" "3 received" "gateway: the client reaches the far host through the NAT"
+t_is "$(ex_left)" 0 "gateway: the example removed its namespaces"
 
 t_is "$(ip netns exec "$A" cat /proc/sys/net/ipv4/ip_forward)" 0 "nat: forwarding off before"
 tn_start PA "$A" tunnel --listen 5000 --key "$KEY" --dev tka --addr 192.0.2.1/24 --nat

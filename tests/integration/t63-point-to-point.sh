@@ -6,13 +6,9 @@
 [ "$(id -u)" = 0 ] || tk_skip_all "needs root (CAP_NET_ADMIN)"
 [ -c /dev/net/tun ] || tk_skip_all "no /dev/net/tun"
 
-# only the example's own names: tests running at the same time make and
-# remove namespaces of their own
-ours() { ip netns list | grep -cE '^(left|right)-'; }
-before=$(ours)
-t_ok "point to point: the example runs" timeout 60 bash "$TOP_SRCDIR/examples/point-to-point.sh" "$TUNKIT"
+t_example "point to point: the example runs" 60 "$TOP_SRCDIR/examples/point-to-point.sh" "$TUNKIT"
 out=$(t_stdout)
 t_match "$out" "3 received, 0% packet loss" "point to point: ping crosses the tunnel"
 t_match "$out" "listen udp 198\.51\.100\.2:[0-9]+ up" "point to point: show lists the tunnel"
-t_is "$(ours)" "$before" "point to point: the example removed its namespaces"
+t_is "$(ex_left)" 0 "point to point: the example removed its namespaces"
 t_done

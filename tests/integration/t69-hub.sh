@@ -16,12 +16,12 @@ tn_setup
 D=$(mktemp -d /tmp/tk-hub.XXXXXX)
 trap 'tn_cleanup; rm -rf "$D"' EXIT
 
-t_ok "the example runs" timeout 120 bash "$TOP_SRCDIR/examples/hub.sh" "$TUNKIT"
+t_example "the example runs" 120 "$TOP_SRCDIR/examples/hub.sh" "$TUNKIT"
 out=$(t_stdout)
 t_is "$(echo "$out" | grep -c '2 packets transmitted, 2 received')" 7 \
 	"example: clients reach each other and the far host (6 pairs), and after the removal"
 t_match "$out" "client3 no longer gets through" "example: the removed client is cut off"
-t_is "$(ip netns list | grep -cE '^(server|far|client[123])-')" 0 "example: namespaces removed"
+t_is "$(ex_left)" 0 "example: namespaces removed"
 
 # keys: hub, c2..c5 (and n for the newcomer)
 key() { [ -f "$D/$1" ] || (umask 077 && "$TUNKIT" genkey "$D/$1"); "$TUNKIT" pubkey "$D/$1"; }
