@@ -392,23 +392,11 @@ static const struct tk_cmd *const subs[] = {
 
 static int run(struct tk_ctx *ctx, int argc, char **argv)
 {
-	const struct tk_cmd *c;
 	char *dflt[] = { (char *)"show", NULL };
 
 	if (argc < 2)
 		return run_show(ctx, 1, dflt);
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		fprintf(ctx->out, "Usage: tunkit bridge COMMAND [ARGS...]\n\n%s\n\nCommands:\n",
-			tk_cmd_bridge.summary);
-		for (size_t i = 0; subs[i]; i++)
-			fprintf(ctx->out, "  %-8s %-16s %s\n", subs[i]->name, subs[i]->synopsis,
-				subs[i]->summary);
-		return 0;
-	}
-	c = tk_cmd_find_in(subs, argv[1]);
-	if (!c)
-		return tk_usage(ctx, "unknown bridge command \"%s\"", argv[1]);
-	return c->run(ctx, argc - 1, argv + 1);
+	return tk_cmd_run_sub(ctx, &tk_cmd_bridge, argc, argv);
 }
 
 const struct tk_cmd tk_cmd_bridge = {

@@ -50,12 +50,8 @@ static int change_opt(struct tk_ctx *ctx, void *st, int idx, const char *arg)
 	case O_NO_PSK: json_object_set_new(a->req, "psk", json_string("")); return 0;
 	}
 	r = tk_crypto_key_read(arg, key);
-	if (r == -EPERM)
-		return tk_fail(ctx, arg, "readable by group or others (chmod 600 it)");
-	if (r == -EINVAL)
-		return tk_fail(ctx, arg, "not a key (make one with \"tunkit genkey\")");
 	if (r)
-		return tk_err(ctx, r, arg);
+		return tk_key_err(ctx, r, arg);
 	tk_crypto_key_encode(key, b64);
 	sodium_memzero(key, sizeof(key));
 	json_object_set_new(a->req, "psk", json_string(b64));
@@ -219,22 +215,9 @@ static const struct tk_cmd *const subs[] = {
 
 static int run(struct tk_ctx *ctx, int argc, char **argv)
 {
-	const struct tk_cmd *c;
-
 	if (argc < 2)
 		return tk_usage(ctx, "expected a command: add, list, remove or set");
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		fprintf(ctx->out, "Usage: tunkit peer COMMAND [ARGS...]\n\n%s\n\nCommands:\n",
-			tk_cmd_peer.summary);
-		for (size_t i = 0; subs[i]; i++)
-			fprintf(ctx->out, "  %-8s %-16s %s\n", subs[i]->name, subs[i]->synopsis,
-				subs[i]->summary);
-		return 0;
-	}
-	c = tk_cmd_find_in(subs, argv[1]);
-	if (!c)
-		return tk_usage(ctx, "unknown peer command \"%s\"", argv[1]);
-	return c->run(ctx, argc - 1, argv + 1);
+	return tk_cmd_run_sub(ctx, &tk_cmd_peer, argc, argv);
 }
 
 const struct tk_cmd tk_cmd_peer = {

@@ -103,13 +103,8 @@ static int run(struct tk_ctx *ctx, int argc, char **argv)
 	if (r == 0)
 		r = tk_ik_pubkey(pub, priv);
 	sodium_memzero(priv, sizeof(priv));
-	if (r == -EPERM && file)
-		return tk_fail(ctx, file, "readable by group or others (chmod 600 it)");
-	if (r == -EINVAL)
-		return tk_fail(
-		        ctx, file ? file : "stdin", "not a key (make one with \"tunkit genkey\")");
 	if (r)
-		return tk_err(ctx, r, file ? file : "stdin");
+		return tk_key_err(ctx, r, file ? file : "stdin");
 	return print(ctx, pub);
 }
 

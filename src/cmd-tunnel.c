@@ -190,12 +190,8 @@ static int prepare(struct tk_ctx *ctx, struct tk_tunnel_cfg *c, struct tk_tunnel
 		return tk_fail(ctx, "aes-256-gcm", "this CPU has no AES instructions; use "
 				    "chacha20-poly1305 or auto");
 	r = tk_crypto_key_read(kp, key);
-	if (r == -EPERM)
-		return tk_fail(ctx, kp, "readable by group or others (chmod 600 it)");
-	if (r == -EINVAL)
-		return tk_fail(ctx, kp, "not a key (make one with \"tunkit genkey\")");
 	if (r)
-		return tk_err(ctx, r, kp);
+		return tk_key_err(ctx, r, kp);
 	t->ciphers = c->ciphers ? c->ciphers : tk_crypto_ciphers();
 	t->rekey_after_ns = (uint64_t)c->rekey * TK_NSEC;
 	t->rekey_after_msgs = c->rekey_packets;

@@ -48,6 +48,24 @@ const struct tk_cmd *tk_cmd_find_in(const struct tk_cmd *const *table, const cha
 	return NULL;
 }
 
+int tk_cmd_run_sub(struct tk_ctx *ctx, const struct tk_cmd *parent, int argc, char **argv)
+{
+	const struct tk_cmd *c;
+
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fprintf(ctx->out, "Usage: tunkit %s COMMAND [ARGS...]\n\n%s\n\nCommands:\n",
+			parent->name, parent->summary);
+		for (size_t i = 0; parent->subs[i]; i++)
+			fprintf(ctx->out, "  %-8s %-16s %s\n", parent->subs[i]->name,
+				parent->subs[i]->synopsis, parent->subs[i]->summary);
+		return 0;
+	}
+	c = tk_cmd_find_in(parent->subs, argv[1]);
+	if (!c)
+		return tk_usage(ctx, "unknown %s command \"%s\"", parent->name, argv[1]);
+	return c->run(ctx, argc - 1, argv + 1);
+}
+
 int tk_cmd_run(struct tk_ctx *ctx, int argc, char **argv)
 {
 	const struct tk_cmd *c = tk_cmd_find(argv[0]);

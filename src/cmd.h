@@ -66,6 +66,10 @@ const struct tk_cmd *tk_cmd_find(const char *name);
 /* Lookup in a NULL-terminated table (a command's subcommands). */
 const struct tk_cmd *tk_cmd_find_in(const struct tk_cmd *const *table, const char *name);
 
+/* tunkit PARENT COMMAND [ARGS...] with argv[1] the COMMAND: --help lists parent->subs, an
+ * unknown one is a usage error, else the subcommand runs on argv + 1. */
+int tk_cmd_run_sub(struct tk_ctx *ctx, const struct tk_cmd *parent, int argc, char **argv);
+
 /* Run argv (argv[0] the command or alias) with ctx: parses nothing itself. */
 int tk_cmd_run(struct tk_ctx *ctx, int argc, char **argv);
 

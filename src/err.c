@@ -119,6 +119,15 @@ int tk_err(struct tk_ctx *ctx, int r, const char *obj)
 	return 1;
 }
 
+int tk_key_err(struct tk_ctx *ctx, int r, const char *obj)
+{
+	if (r == -EPERM)
+		return tk_fail(ctx, obj, "readable by group or others (chmod 600 it)");
+	if (r == -EINVAL)
+		return tk_fail(ctx, obj, "not a key (make one with \"tunkit genkey\")");
+	return tk_err(ctx, r, obj);
+}
+
 int tk_fail(struct tk_ctx *ctx, const char *obj, const char *fmt, ...)
 {
 	char msg[512];

@@ -17,6 +17,9 @@
 
 /* r is -errno (or errno); obj may be NULL.  Adds a hint for common causes. Returns 1. */
 int tk_err(struct tk_ctx *ctx, int r, const char *obj);
+/* tk_err for what tk_crypto_key_read(obj) returned: a key file too open, or not a key, in
+ * words that say what to do. Returns 1. */
+int tk_key_err(struct tk_ctx *ctx, int r, const char *obj);
 /* Like tk_err with a cause of the caller's wording instead of strerror. Returns 1. */
 int tk_fail(struct tk_ctx *ctx, const char *obj, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

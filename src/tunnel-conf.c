@@ -173,12 +173,8 @@ static int peer_extra(struct tk_ctx *ctx, struct tk_tunnel_cfg *c, int idx, cons
 		return 0;
 	}
 	r = tk_crypto_key_read(arg, p->psk);
-	if (r == -EPERM)
-		return tk_fail(ctx, arg, "readable by group or others (chmod 600 it)");
-	if (r == -EINVAL)
-		return tk_fail(ctx, arg, "not a key (make one with \"tunkit genkey\")");
 	if (r)
-		return tk_err(ctx, r, arg);
+		return tk_key_err(ctx, r, arg);
 	p->has_psk = true;
 	return 0;
 }
