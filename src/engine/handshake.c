@@ -68,6 +68,14 @@ int tk_handshake_session(struct tk_noise_hs *n, struct tk_session *s, unsigned c
 	return r;
 }
 
+int tk_handshake_chosen(struct tk_noise_hs *n, struct tk_session *s, unsigned cipher,
+        unsigned offered, uint32_t local, uint32_t remote, uint64_t now_ns)
+{
+	if (!cipher || tk_crypto_pick(cipher, offered) != cipher)
+		return -ENOPROTOOPT;
+	return tk_handshake_session(n, s, cipher, local, remote, now_ns);
+}
+
 int tk_handshake_respond(const uint8_t psk[TK_KEY_LEN], const uint8_t *in, size_t len,
         uint32_t local_index, unsigned ciphers, uint64_t now_ns, uint8_t out[TK_FRAME_RESP_LEN],
         struct tk_session *s)
@@ -115,7 +123,6 @@ int tk_handshake_finish(struct tk_handshake *hs, const uint8_t *in, size_t len, 
 	struct tk_noise_hs n;
 	struct tk_frame f;
 	size_t pay_len;
-	unsigned cipher;
 	int r;
 
 	if (tk_frame_parse(in, len, &f) < 0 || f.type != TK_FRAME_RESP ||
@@ -129,12 +136,7 @@ int tk_handshake_finish(struct tk_handshake *hs, const uint8_t *in, size_t len, 
 		r = -EBADMSG;
 	if (r < 0)
 		goto out;
-	cipher = pay[0];
-	/* exactly one cipher, and one we offered */
-	if (!cipher || tk_crypto_pick(cipher, hs->offered) != cipher)
-		r = -ENOPROTOOPT;
-	else
-		r = tk_handshake_session(&n, s, cipher, hs->local_index, f.sender, now_ns);
+	r = tk_handshake_chosen(&n, s, pay[0], hs->offered, hs->local_index, f.sender, now_ns);
 	tk_handshake_wipe(hs);
 out:
 	tk_noise_hs_wipe(&n);

@@ -63,6 +63,13 @@ int tk_handshake_finish(struct tk_handshake *hs, const uint8_t *in, size_t len, 
 int tk_handshake_session(struct tk_noise_hs *n, struct tk_session *s, unsigned cipher,
         uint32_t local, uint32_t remote, uint64_t now_ns);
 
+/*
+ * The initiator's end of either version: the responder chose cipher, which must be exactly
+ * one of those offered (-ENOPROTOOPT otherwise); then tk_handshake_session().
+ */
+int tk_handshake_chosen(struct tk_noise_hs *n, struct tk_session *s, unsigned cipher,
+        unsigned offered, uint32_t local, uint32_t remote, uint64_t now_ns);
+
 /* Zero the pending state. */
 void tk_handshake_wipe(struct tk_handshake *hs);
 

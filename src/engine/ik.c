@@ -154,7 +154,6 @@ int tk_ik_finish(
 	struct tk_noise_hs n;
 	struct tk_frame f;
 	size_t pay_len;
-	unsigned cipher;
 	int r;
 
 	if (hs->state != TK_IK_SENT || tk_frame_parse(in, len, &f) < 0 ||
@@ -169,12 +168,7 @@ int tk_ik_finish(
 		r = -EBADMSG;
 	if (r < 0)
 		goto out;
-	cipher = pay[0];
-	/* exactly one cipher, and one we offered */
-	if (!cipher || tk_crypto_pick(cipher, hs->offered) != cipher)
-		r = -ENOPROTOOPT;
-	else
-		r = tk_handshake_session(&n, s, cipher, hs->local_index, f.sender, now_ns);
+	r = tk_handshake_chosen(&n, s, pay[0], hs->offered, hs->local_index, f.sender, now_ns);
 	tk_ik_hs_wipe(hs);
 out:
 	tk_noise_hs_wipe(&n);
