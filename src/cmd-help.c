@@ -28,7 +28,7 @@ static int help(struct tk_ctx *ctx, int argc, char **argv)
 	c = tk_cmd_find(argv[first]);
 	if (!c)
 		return tk_usage(ctx, "unknown command \"%s\"", argv[first]);
-	tk_opt_help(c, ctx->out);
+	tk_opt_help(NULL, c, ctx->out);
 	return 0;
 }
 

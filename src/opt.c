@@ -105,7 +105,9 @@ int tk_opt_parse(struct tk_ctx *ctx, const struct tk_cmd *cmd, int argc, char **
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, so, lo, NULL)) != -1) {
 		if (c == 'h' + TK_OPT_BASE * 2 || (c == 'h' && find_short(cmd->opts, n, 'h') < 0)) {
-			tk_opt_help(cmd, ctx->out);
+			/* a subcommand (bridge add) runs under its parent's name */
+			tk_opt_help(ctx->cmd && strcmp(ctx->cmd, cmd->name) ? ctx->cmd : NULL, cmd,
+				    ctx->out);
 			return TK_OPT_HELP;
 		}
 		if (c == '?') {
@@ -136,13 +138,14 @@ int tk_opt_parse(struct tk_ctx *ctx, const struct tk_cmd *cmd, int argc, char **
 	return 0;
 }
 
-void tk_opt_help(const struct tk_cmd *cmd, FILE *f)
+void tk_opt_help(const char *parent, const struct tk_cmd *cmd, FILE *f)
 {
 	const struct tk_opt *o;
 	char left[64];
 
-	fprintf(f, "Usage: tunkit %s%s %s\n\n%s\n", cmd->name, cmd->opts ? " [OPTIONS]" : "",
-		cmd->synopsis ? cmd->synopsis : "", cmd->summary);
+	fprintf(f, "Usage: tunkit %s%s%s%s %s\n\n%s\n", parent ? parent : "", parent ? " " : "",
+		cmd->name, cmd->opts ? " [OPTIONS]" : "", cmd->synopsis ? cmd->synopsis : "",
+		cmd->summary);
 	if (cmd->aliases && cmd->aliases[0]) {
 		fputs("\nAliases:", f);
 		for (const char *const *a = cmd->aliases; *a; a++)
@@ -158,7 +161,8 @@ void tk_opt_help(const struct tk_cmd *cmd, FILE *f)
 		snprintf(left + k, sizeof(left) - (size_t)k, "--%s%s%s%s%s", o->lng,
 			 o->arg == TK_ARG_OPT ? "[=" : o->arg == TK_ARG_REQ ? " " : "",
 			 o->metavar ? o->metavar : "", o->arg == TK_ARG_OPT ? "]" : "", "");
-		fprintf(f, "  %s%-26s %s\n", o->shrt ? "" : "    ", left, o->help);
+		/* one column for the help, with or without a short option */
+		fprintf(f, "  %s%-*s %s\n", o->shrt ? "" : "    ", o->shrt ? 30 : 26, left, o->help);
 	}
 	fprintf(f, "  %-30s %s\n", "-h, --help", "show this help");
 }

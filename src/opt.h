@@ -25,8 +25,9 @@ int tk_opt_parse(struct tk_ctx *ctx, const struct tk_cmd *cmd, int argc, char **
 		 int (*fn)(struct tk_ctx *ctx, void *st, int idx, const char *arg), void *st,
 		 int *first);
 
-/* Prints the help of cmd (synopsis, summary, options) to f. */
-void tk_opt_help(const struct tk_cmd *cmd, FILE *f);
+/* Prints the help of cmd (synopsis, summary, options) to f; parent names the command cmd
+ * is a subcommand of (bridge for bridge add), or is NULL. */
+void tk_opt_help(const char *parent, const struct tk_cmd *cmd, FILE *f);
 
 /* Index of the option named lng in cmd->opts (programming aid; -1 if none). */
 int tk_opt_index(const struct tk_cmd *cmd, const char *lng);

@@ -8,6 +8,14 @@ for c in $($TUNKIT __complete ''); do
 	t_ok "$c --help" $TUNKIT $c --help
 	t_match "$(t_stdout)" "^Usage: tunkit $c" "$c --help: usage line"
 done
+# a subcommand's help names it under its parent, and every option's help starts in one column
+for c in "bridge add" "peer add" "peer set"; do
+	t_ok "$c --help" $TUNKIT $c --help
+	t_match "$(t_stdout)" "^Usage: tunkit $c " "$c --help: usage line"
+done
+t_ok "create --help" $TUNKIT create --help
+t_is "$(t_stdout | grep -E '^  +-' | sed -E 's/^(  (-., |    )--[^ ]*( [^ ]+)? +).*/\1/' |
+	awk '{ print length($0) }' | sort -u)" 33 "create --help: one column for the help text"
 t_ok "tunkit --help" $TUNKIT --help
 t_ok "tunkit -V" $TUNKIT -V
 t_match "$(t_stdout)" '^tunkit [0-9]+\.[0-9]+' "version line"
