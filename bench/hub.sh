@@ -176,16 +176,26 @@ openvpn_client() {
 # --- measures, the same for both ---------------------------------------------------------
 # up_all SYSTEM: start N clients at once; seconds until each passed a ping (120 s at most)
 up_all() {
-	local t0 left k ok
+	local t0 left k ok pp
 	t0=$(now)
 	for k in $(seq 1 "$N"); do "${1}_client" "$k"; done
 	left=$(seq 1 "$N")
 	while [ -n "$left" ]; do
+		# a ping for every client still out, all at once: one that is not up yet must not
+		# hold up the others' measure for its second of waiting
+		pp=""
+		for k in $left; do
+			{ ip netns exec "$B" ping -c 1 -W 0.25 -I "c$k" 192.0.2.1 >/dev/null 2>&1 ||
+				echo "$k" >"$WORK/out.$k"; } &
+			pp+=" $!"
+		done
+		wait $pp
 		ok=""
 		for k in $left; do
-			ip netns exec "$B" ping -c 1 -W 1 -I "c$k" 192.0.2.1 >/dev/null 2>&1 || ok+=" $k"
+			[ -e "$WORK/out.$k" ] && { ok+=" $k"; rm -f "$WORK/out.$k"; }
 		done
 		left=$ok
+		[ -n "$left" ] && sleep 0.1
 		if [ "$(echo "$(now) $t0" | awk '{ print ($1 - $2 > 120) }')" = 1 ]; then
 			note "$1: not all up in 120 s (not: $left; the log: /tmp/tk-bench-hub.log)"
 			cp "$WORK/log" /tmp/tk-bench-hub.log

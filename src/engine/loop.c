@@ -659,7 +659,9 @@ static int ep_add(int ep, int fd)
 
 static int setup(struct tk_tunnel *t)
 {
-	struct itimerspec its = { { 0, TICK_NS }, { 0, TICK_NS } };
+	/* the first tick at once: a connecting side's first initiation leaves as soon as it can,
+	 * not a tick later */
+	struct itimerspec its = { { 0, TICK_NS }, { 0, 1 } };
 	struct ifreq ifr = { .ifr_flags = IFF_DETACH_QUEUE };
 	sigset_t set;
 	int r;
