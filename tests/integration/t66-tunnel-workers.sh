@@ -97,6 +97,9 @@ t_ok "2+2: ping" ip netns exec "$B" ping -c 3 -i 0.2 -W 2 192.0.2.1
 kill -TERM "$PA"; wait "$PA"
 tn_start PA "$A" tunnel --listen 198.51.100.1:5000 --key "$KEY" --dev tka \
 	--addr 192.0.2.1/24 --workers 1
+# the receiver binds the listener's address: wait for it (a sanitizer build on a loaded
+# machine takes its time), not for the sessions, which the flows themselves must bring up
+wait_for 30 sh -c "ip -n $A addr show tka | grep -q 'inet 192.0.2.1/'"
 t_ok "restart with fewer workers: 16 TCP flows arrive" flows 16 128
 wait_for 30 is "$B" tkb '.workers[1] | (.session_up or .queue) | not'
 t_is $? 0 "restart with fewer workers: the orphaned worker's session and queue went"
