@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <sodium.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -115,34 +116,64 @@ static void on_event(void *arg, json_t *ev)
 	json_decref(ev);
 }
 
-static void dry_run(struct tk_ctx *ctx, const struct tk_tunnel_cfg *c, int mtu)
+/* One command of --dry-run: a line of text, or an element of "commands" with -j. */
+static void dry_line(FILE *f, json_t *cmds, const char *fmt, ...)
+{
+	char *line = NULL;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&line, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if (cmds)
+		json_array_append_new(cmds, json_string(line));
+	else
+		fprintf(f, "%s\n", line);
+	free(line);
+}
+
+static int dry_run(struct tk_ctx *ctx, const struct tk_tunnel_cfg *c, int mtu)
 {
 	const char *dev = c->dev ? c->dev : c->tap ? "tktap0" : "tktun0";
 	char a[INET6_ADDRSTRLEN], script[1024];
+	json_t *cmds = ctx->json ? json_array() : NULL, *o;
 	FILE *f = ctx->out;
+	int r;
 
-	fprintf(f, "ip tuntap add dev %s mode %s%s\n", dev, c->tap ? "tap" : "tun",
-		c->nworkers > 1 ? " multi_queue" : "");
-	fprintf(f, "ip link set dev %s mtu %d%s%s up\n", dev, mtu, c->bridge ? " master " : "",
-		c->bridge ? c->bridge : "");
+	dry_line(f, cmds, "ip tuntap add dev %s mode %s%s", dev, c->tap ? "tap" : "tun",
+		 c->nworkers > 1 ? " multi_queue" : "");
+	dry_line(f, cmds, "ip link set dev %s mtu %d%s%s up", dev, mtu, c->bridge ? " master " : "",
+		 c->bridge ? c->bridge : "");
 	for (size_t i = 0; i < c->req.naddrs; i++) {
 		const struct tk_cidr *x = &c->req.addrs[i];
 
 		inet_ntop(x->family, x->addr, a, sizeof(a));
-		fprintf(f, "ip addr add %s/%d dev %s\n", a,
-			x->prefixlen >= 0 ? x->prefixlen : x->family == AF_INET ? 32 : 128, dev);
+		dry_line(f, cmds, "ip addr add %s/%d dev %s", a,
+			 x->prefixlen >= 0 ? x->prefixlen : x->family == AF_INET ? 32 : 128, dev);
 	}
 	for (size_t i = 0; i < c->nroutes; i++) {
 		const struct tk_cidr *x = &c->routes[i];
 
 		inet_ntop(x->family, x->addr, a, sizeof(a));
-		fprintf(f, "ip route add %s/%d dev %s\n", a,
-			x->prefixlen >= 0 ? x->prefixlen : x->family == AF_INET ? 32 : 128, dev);
+		dry_line(f, cmds, "ip route add %s/%d dev %s", a,
+			 x->prefixlen >= 0 ? x->prefixlen : x->family == AF_INET ? 32 : 128, dev);
 	}
 	if (c->nat) {
 		tk_tunnel_nat_script(script, sizeof(script), dev);
-		fprintf(f, "sysctl -w net.ipv4.ip_forward=1\nnft -f - <<'EOF'\n%sEOF\n", script);
+		dry_line(f, cmds, "sysctl -w net.ipv4.ip_forward=1");
+		dry_line(f, cmds, "nft -f - <<'EOF'\n%sEOF", script);
 	}
+	if (!cmds)
+		return 0;
+	/* -j: one object, the commands in the order they would run */
+	o = json_pack("{s:s, s:s, s:i, s:o}", "dev", dev, "mode", c->tap ? "tap" : "tun", "mtu",
+		      mtu, "commands", cmds);
+	r = tk_out(ctx, o, NULL);
+	json_decref(o);
+	return r ? tk_fail(ctx, "stdout", "write error") : 0;
 }
 
 /* Version 2: this side's key pair from key, the peers from c; 0 or exit status. */
@@ -349,10 +380,8 @@ static int tunnel(struct tk_ctx *ctx, struct tk_tunnel_cfg *c, struct tk_tunnel 
 	fam = t->listen ? b.ss_family : t->one.addr.ss_family;
 	h.mtu = pick_mtu(c, t, fam);
 	c->nworkers = want_workers(c);
-	if (c->dry_run) {
-		dry_run(ctx, c, h.mtu);
-		return 0;
-	}
+	if (c->dry_run)
+		return dry_run(ctx, c, h.mtu);
 	t->shared_port = c->nworkers > 1 && t->listen;
 	r = open_underlay(ctx, t, &b, blen);
 	if (r)

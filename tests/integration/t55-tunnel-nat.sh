@@ -35,6 +35,10 @@ t_match "$out" "ip link set dev tka mtu 1420 up" "dry-run: mtu (dual-stack liste
 t_match "$out" "ip addr add 192\.0\.2\.1/24 dev tka" "dry-run: address"
 t_match "$out" "ip route add 203\.0\.113\.0/24 dev tka" "dry-run: route"
 t_match "$out" "masquerade" "dry-run: the nft script"
+t_ok "dry-run -j: succeeds" ip netns exec "$A" "$TUNKIT" -j tunnel --dry-run --listen 5000 \
+	--key "$KEY" --dev tka --addr 192.0.2.1/24 --route 203.0.113.0/24 --nat
+t_is "$(t_stdout | jq -c '[.dev, .mode, .mtu, (.commands | length), .commands[2], (.commands[5] | test("masquerade"))]')" \
+	'["tka","tun",1420,6,"ip addr add 192.0.2.1/24 dev tka",true]' "dry-run -j: one object, the commands in order"
 t_is "$(ip netns exec "$A" bash -c "$(declare -f link_snapshot); link_snapshot")" "$snap" \
 	"dry-run: nothing changed"
 t_status 1 "dry-run: no nft table" ip netns exec "$A" nft list table ip tunkit-tka
