@@ -174,7 +174,8 @@ openvpn_client() {
 }
 
 # --- measures, the same for both ---------------------------------------------------------
-# up_all SYSTEM: start N clients at once; seconds until each passed a ping (120 s at most)
+# up_all SYSTEM: start N clients at once; UP gets the seconds until each passed a ping
+# (120 s at most, else nan).  Not in a subshell: the clients' pids must reach PIDS.
 up_all() {
 	local t0 left k ok pp
 	t0=$(now)
@@ -199,11 +200,11 @@ up_all() {
 		if [ "$(echo "$(now) $t0" | awk '{ print ($1 - $2 > 120) }')" = 1 ]; then
 			note "$1: not all up in 120 s (not: $left; the log: /tmp/tk-bench-hub.log)"
 			cp "$WORK/log" /tmp/tk-bench-hub.log
-			echo nan
+			UP=nan
 			return
 		fi
 	done
-	echo "$(now) $t0" | awk '{ printf "%.2f\n", $1 - $2 }'
+	UP=$(echo "$(now) $t0" | awk '{ printf "%.2f\n", $1 - $2 }')
 }
 # gbit K: Gbit/s received at 192.0.2.1:7001 from clients 1..K, one TCP stream each
 gbit() {
@@ -246,7 +247,8 @@ run_round() { # SYSTEM: one line "up hs idle peer gbit1 gbit10 gbit100"
 	local sys=$1 up r1 rn idle=- peer g1 g10 g100 kk
 	[ "$sys" = tunkit ] && idle=$(tk_idle)
 	"${sys}_hub" "$([ "$sys" = tunkit ] && echo "$WORK/hubN.conf")"
-	up=$(up_all "$sys")
+	up_all "$sys"
+	up=$UP
 	r1=$(rss "$HUB")
 	rn=$r1
 	sleep 1

@@ -35,7 +35,7 @@ static int check_peers(struct tk_ctx *ctx, const struct tk_tunnel_cfg *c)
 	if (c->tap && c->npeers > 1)
 		return tk_usage(ctx, "--mode tap serves one peer: a hub of several routes by "
 				     "address (--mode tun)");
-	for (size_t i = 0; c->listen && i < c->npeers; i++)
+	for (size_t i = 0; c->listen && !c->tap && i < c->npeers; i++)
 		if (!c->peers[i].nallowed)
 			return tk_usage(ctx, "peer %zu has no --allowed-ips: the listening side "
 					     "routes by them", i + 1);
@@ -438,6 +438,30 @@ static bool differs(const char *now, const char *file)
 }
 
 /*
+ * The file's peers, held to the rules of the tunnel as it runs (its mode and side, which a
+ * reload does not change): nothing is applied when they break one.  Non-zero then, with
+ * the message in ctx->last_error.
+ */
+static int reload_peers_bad(struct tk_ctx *ctx, const struct tk_tunnel_cfg *c,
+			    const struct tk_tunnel_cfg *n)
+{
+	struct tk_tunnel_cfg v = *n;
+	bool keep = ctx->keep_error;
+	int r;
+
+	if (!c->private_key)
+		return 0;
+	v.tap = c->tap;
+	v.listen = c->listen;
+	v.connect = c->connect;
+	v.private_key = c->private_key;
+	ctx->keep_error = true;
+	r = check_peers(ctx, &v);
+	ctx->keep_error = keep;
+	return r;
+}
+
+/*
  * SIGHUP: --config is read again.  What a running tunnel can change takes effect (key,
  * keepalive, rekey and rekey-packets, for the sessions that follow); what needs the device
  * or the socket made again is reported, not applied.
@@ -455,6 +479,17 @@ static void reload(void *arg, struct tk_tunnel *t)
 	if (tk_tunnel_conf_read(rl->ctx, &n, c->config)) {
 		tk_tunnel_cfg_free(&n);
 		tk_tunnel_event(t, "config_reload_failed", json_pack("{s:s}", "config", c->config));
+		return;
+	}
+	if (reload_peers_bad(rl->ctx, c, &n)) {
+		json_t *e = rl->ctx->last_error;
+
+		tk_tunnel_event(t, "config_reload_failed",
+				json_pack("{s:s,s:O?}", "config", c->config, "error",
+					  json_object_get(e, "message")));
+		json_decref(e);
+		rl->ctx->last_error = NULL;
+		tk_tunnel_cfg_free(&n);
 		return;
 	}
 	if (n.key)

@@ -82,12 +82,14 @@ static json_t *fields(const char *op, const json_t *req, struct tk_peer_conf *c)
 		json_array_foreach(a, i, v)
 			if (!json_is_string(v) || tk_tunnel_parse_aips(&quiet, json_string_value(v), c))
 				return fail(op, "allowed address \"%s\": expected ADDR[/PREFIX]",
-					    json_string_value(v));
+					    json_is_string(v) ? json_string_value(v) : "(not a string)");
 	}
 	if (psk) {
 		c->has_psk = *psk != '\0';
 		if (c->has_psk && tk_crypto_key_parse(psk, strlen(psk), c->psk))
 			return fail(op, "psk: not a key");
+		if (!c->has_psk) /* --no-psk: the old key does not linger */
+			sodium_memzero(c->psk, sizeof(c->psk));
 	}
 	if (name) {
 		if (strlen(name) >= sizeof(c->name) || strpbrk(name, " \t\"/"))
@@ -103,6 +105,7 @@ static json_t *peer_add(struct tk_tunnel *t, const json_t *req)
 	const char *key = json_string_value(json_object_get(req, "public_key"));
 	struct tk_ctx quiet = { .quiet = true };
 	struct tk_peer_conf *v, *c;
+	uint8_t pub[TK_KEY_LEN];
 	size_t n;
 	json_t *e;
 
@@ -123,10 +126,12 @@ static json_t *peer_add(struct tk_tunnel *t, const json_t *req)
 		free(v);
 		return e;
 	}
+	/* the set sorts v by key: c no longer points at the new peer after take() */
+	memcpy(pub, c->pub, sizeof(pub));
 	e = take(t, "peer_add", v, n);
 	if (!e)
-		tk_tunnel_event(t, "peer_added", tk_hub_conf_json(&t->set->v[tk_peer_set_find(
-								   t->set, c->pub)]));
+		tk_tunnel_event(t, "peer_added",
+				tk_hub_conf_json(&t->set->v[tk_peer_set_find(t->set, pub)]));
 	return e;
 }
 

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -145,9 +146,12 @@ void tk_ctl_read(struct tk_tunnel *t, struct tk_ctl_conn *c)
 	a = answer(t, c->buf);
 	s = a ? json_dumps(a, JSON_COMPACT) : NULL;
 	if (s) {
-		/* a blocking send of a few KiB to a fresh socket does not block */
+		/* blocking, so that a hub's long answer goes whole to a client that reads it; for
+		 * at most a second, so that one that does not cannot hold the tunnel up */
+		struct timeval tv = { 1, 0 };
 		int fl = fcntl(c->fd, F_GETFL);
 
+		setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 		fcntl(c->fd, F_SETFL, fl & ~O_NONBLOCK);
 		if (send(c->fd, s, strlen(s), MSG_NOSIGNAL) >= 0)
 			send(c->fd, "\n", 1, MSG_NOSIGNAL);

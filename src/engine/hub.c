@@ -71,7 +71,8 @@ static void remote_gone(struct tk_tunnel *t, struct tk_remote *r)
 /* Whether a peer's sessions survive a new configuration: the same pre-shared key. */
 static bool keeps(const struct tk_peer_conf *a, const struct tk_peer_conf *b)
 {
-	return a->has_psk == b->has_psk && !sodium_memcmp(a->psk, b->psk, TK_KEY_LEN);
+	return a->has_psk == b->has_psk &&
+	       (!a->has_psk || !sodium_memcmp(a->psk, b->psk, TK_KEY_LEN));
 }
 
 int tk_hub_apply(struct tk_tunnel *t, struct tk_peer_set *set)
@@ -89,6 +90,11 @@ int tk_hub_apply(struct tk_tunnel *t, struct tk_peer_set *set)
 			t->rem[old] = NULL;
 		} else if (!(rem[i] = calloc(1, sizeof(*rem[i])))) {
 			break;
+		} else if (old >= 0 && t->rem[old]) {
+			/* a new key schedule, the same peer: its time stamps must still grow, or
+			 * an initiation recorded before would be answered again */
+			memcpy(rem[i]->last_ts, t->rem[old]->last_ts, sizeof(rem[i]->last_ts));
+			rem[i]->has_ts = t->rem[old]->has_ts;
 		}
 		rem[i]->id = (uint32_t)i;
 		remote_conf(rem[i], &set->v[i]);
@@ -123,8 +129,9 @@ struct tk_remote *tk_hub_route(struct tk_tunnel *t, const uint8_t *pkt, size_t l
 	uint32_t owner;
 	int fam;
 
-	/* one peer that names no addresses (a client's hub): everything goes to it */
-	if (t->set->n == 1 && !t->set->v[0].nallowed)
+	/* one peer that names no addresses (a client's hub), or tap's one peer (frames are
+	 * not routed by address): everything goes to it */
+	if (t->set->n == 1 && (t->tap || !t->set->v[0].nallowed))
 		return t->rem[0];
 	if (tk_aips_packet(pkt, len, &fam, &src, &dst))
 		return NULL;
@@ -143,8 +150,10 @@ bool tk_hub_source_ok(const struct tk_tunnel *t, const struct tk_remote *r, cons
 	const uint8_t *src, *dst;
 	int fam;
 
-	if (!t->set || !t->set->v[r->id].nallowed)
-		return true; /* a peer that names no addresses may send from any */
+	/* a peer that names no addresses may send from any; and a tap tunnel's frames are
+	 * Ethernet, which allowed addresses do not describe */
+	if (!t->set || t->tap || !t->set->v[r->id].nallowed)
+		return true;
 	return !tk_aips_packet(pkt, len, &fam, &src, &dst) &&
 	       tk_aips_allows(&t->set->aips, r->id, fam, src);
 }
@@ -262,6 +271,9 @@ struct tk_remote *tk_hub_initiation(struct tk_tunnel *t, uint8_t *f, size_t len,
 	uint8_t cookie[TK_COOKIE_LEN], pub[TK_KEY_LEN], ts[TK_IK_TAI64N_LEN];
 	double now = tk_mono();
 	bool load = loaded(t, now);
+	/* a cookie proves the source address, which a TCP connection has proved already; and
+	 * a peer that reconnects has a new port, so a cookie for the old one would never do */
+	bool cookies = load && t->transport != TK_TR_TCP;
 	struct tk_ik_hs hs;
 	struct tk_remote *r;
 	unsigned offered;
@@ -269,9 +281,9 @@ struct tk_remote *tk_hub_initiation(struct tk_tunnel *t, uint8_t *f, size_t len,
 	size_t n;
 	int e;
 
-	if (load)
+	if (cookies)
 		cookie_of(t, from, now, cookie);
-	e = tk_ik_check_macs(t->me, f, len, load ? cookie : NULL);
+	e = tk_ik_check_macs(t->me, f, len, cookies ? cookie : NULL);
 	if (e == -EAGAIN) {
 		send_cookie(t, f, from, cookie);
 		return NULL;

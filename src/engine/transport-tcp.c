@@ -39,7 +39,7 @@ int tk_tcp_listen(struct tk_tunnel *t, const struct sockaddr *bind_to, socklen_t
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind_to->sa_family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
-	if (bind(fd, bind_to, blen) < 0 || listen(fd, 4) < 0) {
+	if (bind(fd, bind_to, blen) < 0 || listen(fd, SOMAXCONN) < 0) {
 		int e = errno;
 
 		close(fd);

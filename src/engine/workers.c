@@ -184,6 +184,7 @@ void tk_workers_reload(struct tk_tunnel *t)
 int tk_workers_woken(struct tk_tunnel *t)
 {
 	struct tk_group *g = t->group;
+	struct tk_peer_set *set = NULL;
 	uint64_t v;
 	int r = 0;
 
@@ -202,14 +203,19 @@ int tk_workers_woken(struct tk_tunnel *t)
 			t->rekey_after_ns = g->rekey_after_ns;
 			t->rekey_after_msgs = g->rekey_after_msgs;
 			tk_tunnel_settings(t);
-			/* out of memory: this worker keeps the peers it had */
 			if (g->set && g->set != t->set)
-				tk_hub_apply(t, g->set);
+				set = tk_peer_set_ref(g->set);
 		}
 		if (g->snap_gen[t->worker] != g->snap_req)
 			publish_locked(t);
 	}
 	pthread_mutex_unlock(&g->lock);
+	/* outside the lock: a removed peer's session going down tells the group (out of
+	 * memory: this worker keeps the peers it had) */
+	if (set) {
+		tk_hub_apply(t, set);
+		tk_peer_set_unref(set);
+	}
 	return r;
 }
 

@@ -96,6 +96,23 @@ t_waited() {
 	return $_tw_r
 }
 
+# t_ends SECS "desc" PID...: SIGTERM to each PID (children of this shell); all must end
+# with status 0 within SECS.  One that does not is killed, so a hung process fails the
+# check instead of hanging the test.
+t_ends() {
+	local secs=$1 desc=$2 p st=0 dog
+	shift 2
+	kill -TERM "$@" 2>/dev/null
+	(sleep "$secs"; kill -KILL "$@") >/dev/null 2>&1 &
+	dog=$!
+	for p in "$@"; do wait "$p" || st=$?; done
+	kill "$dog" 2>/dev/null
+	wait "$dog" 2>/dev/null
+	[ "$st" = 0 ]; _t_report $? "$desc"
+	[ "$st" = 0 ] || echo "# exit status $st (137: still running after $secs s)"
+	return $((st != 0))
+}
+
 # tk_gone PID: process PID has ended (for wait_for)
 tk_gone() { ! kill -0 "$1" 2>/dev/null; }
 

@@ -86,6 +86,9 @@ t_ok "... and the peer itself still passes traffic" pings 3 192.0.2.1
 # runtime: c5 added, c4 removed; errors
 t_ok "peer add" ip netns exec "$A" "$TUNKIT" peer add hub0 "$C5" --allowed-ips 192.0.2.5/32 \
 	--name c5
+wait_for 30 grep -q '"peer_added"' "$D/hub.ev"
+t_is "$(jq -r 'select(.event == "peer_added") | [.public_key, .name] | join(" ")' "$D/hub.ev")" \
+	"$C5 c5" "peer add: the event names the peer added"
 client 5
 t_ok "the added peer connects" bash -c "B=$B; $(declare -f wait_for pings); wait_for 30 pings 5 192.0.2.1"
 t_ok "peer remove" ip netns exec "$A" "$TUNKIT" peer remove hub0 c4
@@ -126,6 +129,16 @@ wait_for 30 sh -c "! ip -n $B link show c4"
 client 4
 t_ok "SIGHUP: the peer back in the file connects" bash -c \
 	"B=$B; $(declare -f wait_for pings); wait_for 30 pings 4 192.0.2.1"
+# a file whose peer has no allowed addresses: refused whole, as at the start
+conf 2 3 4 | sed '/allowed-ips = 192.0.2.2\//d' >"$D/hub.conf"
+kill -HUP "$PA"
+wait_for 30 grep -q config_reload_failed "$D/hub.ev"
+t_match "$(jq -r 'select(.event == "config_reload_failed") | .error' "$D/hub.ev")" \
+	"peer 1 has no --allowed-ips" "SIGHUP: a peer without allowed addresses fails the reload"
+t_is "$(ip netns exec "$A" "$TUNKIT" -j peer list hub0 | jq -c '[.[] | [.name, .allowed_ips]] | sort')" \
+	'[["c2",["192.0.2.2/32"]],["c3",["192.0.2.3/32"]],["c4",["192.0.2.4/32"]]]' \
+	"SIGHUP: ... and changes nothing"
+t_ok "SIGHUP: ... c2 still passes traffic" pings 2 192.0.2.1
 
 # over TCP: a connection per peer; a stranger's connection changes nothing
 kill -TERM "$PA" $P2 $P3 $P4 $P5; wait "$PA" $P2 $P3 $P4 $P5 2>/dev/null
@@ -154,6 +167,36 @@ t_ok "tcp: peer remove" ip netns exec "$A" "$TUNKIT" peer remove hub1 "$C3"
 t_status 1 "tcp: the removed peer no longer passes traffic" pings 3 192.0.2.1 3 1
 t_ok "tcp: the other still does" pings 2 192.0.2.1
 kill -TERM "$PA" $P2 $P3; wait "$PA" $P2 $P3 2>/dev/null
+TN_PIDS=
+
+# two workers each side: the client's second lane has its session on the hub's worker 1.
+# Removing the peer ends both sessions at once, and the hub goes on answering.
+ip netns exec "$A" "$TUNKIT" -q tunnel --listen 198.51.100.1:7003 --private-key "$D/hub" \
+	--dev hub2 --addr 192.0.2.1/24 --workers 2 --peer "$C2" --allowed-ips 192.0.2.2 \
+	--peer-name c2 &
+PA=$!; TN_PIDS="$TN_PIDS $PA"
+tn_start P2 "$B" -q tunnel --connect 198.51.100.1:7003 --private-key "$D/c2" --peer "$H" \
+	--dev c2 --addr 192.0.2.2/32 --peer-addr 192.0.2.1 --workers 2
+wait_for 30 sh -c "$(declare -f tn_state); tn_state $A hub2 | jq -e '[.workers[].sessions > 0] == [true, true]'"
+t_is $? 0 "two workers: a session on each of the hub's workers"
+t_ok "two workers: peer remove" timeout 20 ip netns exec "$A" "$TUNKIT" peer remove hub2 c2
+t_ok "two workers: the hub still answers" timeout 20 ip netns exec "$A" "$TUNKIT" -j peer list hub2
+t_is "$(t_stdout | jq -c .)" "[]" "two workers: ... with no peer left"
+wait_for 30 sh -c "$(declare -f tn_state); tn_state $A hub2 | jq -e '[.workers[].session_up] == [false, false]'"
+t_is $? 0 "two workers: both sessions ended"
+t_status 1 "two workers: the removed peer no longer passes traffic" pings 2 192.0.2.1 3 1
+t_ends 30 "two workers: hub and client end with SIGTERM" "$PA" "$P2"
+TN_PIDS=
+
+# tap with keys of their own: one peer, no allowed addresses needed, frames both ways
+tn_start PA "$A" -q tunnel --mode tap --listen 198.51.100.1:7004 --private-key "$D/hub" \
+	--dev tap0 --addr 203.0.113.1/24 --peer "$C2"
+tn_start P2 "$B" -q tunnel --mode tap --connect 198.51.100.1:7004 --private-key "$D/c2" \
+	--peer "$H" --dev tap0 --addr 203.0.113.2/24
+t_ok "tap: the peer reaches the hub (ARP, then IP)" bash -c "$(declare -f wait_for);
+	wait_for 30 ip netns exec $B ping -c 1 -W 1 203.0.113.1"
+t_is "$(tn_state "$A" tap0 | jq '.spoofed + .no_route')" 0 "tap: nothing taken for spoofed or unroutable"
+kill -TERM "$PA" "$P2"; wait "$PA" "$P2" 2>/dev/null
 TN_PIDS=
 
 # usage errors: nothing made
