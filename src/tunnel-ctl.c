@@ -17,6 +17,9 @@
 
 #include "tunnel-ctl.h"
 
+/* The inode number of the initial network namespace (include/linux/proc_ns.h). */
+#define PROC_NET_INIT_INO 0xEFFFFFF9U
+
 /* The directory part for this namespace: "" in the initial one. */
 static void ns_dir(char *sub, size_t size)
 {
@@ -28,8 +31,13 @@ static void ns_dir(char *sub, size_t size)
 	sub[0] = '\0';
 	if (stat("/proc/self/ns/net", &self) < 0)
 		return;
-	/* PID 1's namespace may be hidden from us: then only a named namespace counts */
-	if (stat("/proc/1/ns/net", &init) == 0 && self.st_ino != init.st_ino)
+	/* PID 1's namespace may be hidden from us (a container, a sandbox): then the initial
+	 * namespace is the one with the kernel's fixed number for it.  Every other namespace
+	 * has a directory of its own, or two tunnels of one name in two `unshare -n` shells
+	 * would share a socket path. */
+	if (stat("/proc/1/ns/net", &init) < 0)
+		init.st_ino = PROC_NET_INIT_INO;
+	if (self.st_ino != init.st_ino)
 		snprintf(sub, size, "net-%lu/", (unsigned long)self.st_ino);
 	dir = opendir("/run/netns");
 	while (dir && (d = readdir(dir))) {
