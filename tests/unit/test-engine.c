@@ -687,7 +687,7 @@ Suite *suite_engine(void)
 	TCase *tc = tcase_create("replay");
 	tcase_add_test(tc, replay_edges);
 	tcase_add_test(tc, replay_against_reference);
-	tcase_set_timeout(tc, 30);
+	tcase_set_timeout(tc, 120);
 	tcase_add_checked_fixture(tc, setup_sodium, NULL);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("session");

@@ -374,7 +374,7 @@ Suite *suite_ik(void)
 	tcase_add_test(tc, ik_refusals);
 	tcase_add_test(tc, ik_identity_hidden);
 	tcase_add_test(tc, ik_pubkey_rfc7748);
-	tcase_set_timeout(tc, 60);
+	tcase_set_timeout(tc, 120);
 	tcase_add_checked_fixture(tc, setup_sodium, NULL);
 	suite_add_tcase(s, tc);
 	return s;

@@ -193,7 +193,7 @@ Suite *suite_stats(void)
 	tcase_add_test(tc, lines_as_jansson);
 	tcase_add_test(tc, rates_as_jansson);
 	/* 30,000 rates against jansson: seconds under ASan on a busy machine, past Check's 4 */
-	tcase_set_timeout(tc, 60);
+	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 	return s;
 }
