@@ -64,14 +64,15 @@ static json_t *ask(struct tk_ctx *ctx, const char *dev, const json_t *req)
 {
 	const char *why = tk_name_invalid(dev, false);
 	json_t *ans, *err;
+	int r;
 
 	if (why) {
 		tk_usage(ctx, "\"%s\": %s", dev, why);
 		return NULL;
 	}
-	ans = tk_tunnel_ask(dev, req);
-	if (!ans) {
-		tk_fail(ctx, dev, "no tunnel runs behind it (or it did not answer)");
+	r = tk_tunnel_call(dev, req, &ans);
+	if (r) {
+		tk_fail(ctx, dev, "%s", tk_tunnel_call_strerror(r));
 		return NULL;
 	}
 	err = json_object_get(ans, "error");

@@ -96,40 +96,60 @@ json_t *tk_tunnel_query(const char *dev)
 	return tk_tunnel_ask(dev, NULL);
 }
 
-/* Sends the request line (empty for the state): 0 or -errno. */
+/* Sends the request line (empty for the state) in one piece: 0 or -errno. */
 static int send_line(int fd, const json_t *req)
 {
 	char *s = req ? json_dumps(req, JSON_COMPACT) : NULL;
 	size_t len = s ? strlen(s) : 0;
+	char *line = malloc(len + 1);
 	int r = 0;
 
-	if (req && !s)
+	if ((req && !s) || !line) {
+		free(s);
+		free(line);
 		return -ENOMEM;
-	if ((len && send(fd, s, len, MSG_NOSIGNAL) != (ssize_t)len) ||
-	    send(fd, "\n", 1, MSG_NOSIGNAL) != 1)
-		r = -errno;
+	}
+	if (len)
+		memcpy(line, s, len);
+	line[len] = '\n';
+	if (send(fd, line, len + 1, MSG_NOSIGNAL) != (ssize_t)(len + 1))
+		r = errno ? -errno : -EIO;
+	/* a peer's pre-shared key may be in it */
+	explicit_bzero(line, len + 1);
+	if (s)
+		explicit_bzero(s, len);
 	free(s);
+	free(line);
 	return r;
 }
 
-/* The answer read to its end into a buffer that grows (a hub's peers are many); a new
- * object or NULL. */
-static json_t *read_answer(int fd)
+/* The answer read to its end into a buffer that grows (a hub's peers are many): 0 with *o a
+ * new object, or -ETIMEDOUT (nothing for TK_CTL_WAIT_MS), -EPROTO (not an object: the
+ * tunnel closed the connection without an answer), -ENOMEM. */
+static int read_answer(int fd, json_t **o)
 {
 	size_t len = 0, cap = 8192;
 	char *buf = malloc(cap), *nb;
-	json_t *o = NULL;
+	int r = 0;
 
+	*o = NULL;
 	while (buf) {
 		struct pollfd p = { fd, POLLIN, 0 };
 		ssize_t n;
 
 		/* a loaded machine may take a while: the tunnel asks its workers first */
-		if (poll(&p, 1, 2000) <= 0)
+		n = poll(&p, 1, TK_CTL_WAIT_MS);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			r = n ? -errno : -ETIMEDOUT;
 			goto out;
+		}
 		if (len == cap) {
-			if (cap >= (64u << 20) || !(nb = realloc(buf, cap * 2)))
+			if (cap >= (64u << 20) || !(nb = realloc(buf, cap * 2))) {
+				r = -ENOMEM;
 				goto out;
+			}
 			buf = nb;
 			cap *= 2;
 		}
@@ -140,31 +160,61 @@ static json_t *read_answer(int fd)
 			break;
 		len += (size_t)n;
 	}
-	o = buf ? json_loadb(buf, len, 0, NULL) : NULL;
-	if (!json_is_object(o)) {
-		json_decref(o);
-		o = NULL;
+	if (!buf)
+		return -ENOMEM;
+	*o = json_loadb(buf, len, 0, NULL);
+	if (!json_is_object(*o)) {
+		json_decref(*o);
+		*o = NULL;
+		r = -EPROTO;
 	}
 out:
 	free(buf);
-	return o;
+	return r;
+}
+
+int tk_tunnel_call(const char *dev, const json_t *req, json_t **ans)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd, r;
+
+	*ans = NULL;
+	r = tk_tunnel_ctl_path(sa.sun_path, sizeof(sa.sun_path), dev, 0);
+	if (r)
+		return r;
+	if (access(sa.sun_path, F_OK))
+		return -errno;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	/* the request line: an empty one asks for the state */
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		r = -errno;
+	else if (!(r = send_line(fd, req)))
+		r = read_answer(fd, ans);
+	close(fd);
+	return r;
 }
 
 json_t *tk_tunnel_ask(const char *dev, const json_t *req)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	json_t *o = NULL;
-	int fd;
+	json_t *o;
 
-	if (tk_tunnel_ctl_path(sa.sun_path, sizeof(sa.sun_path), dev, 0) ||
-	    access(sa.sun_path, F_OK))
-		return NULL;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return NULL;
-	/* the request line: an empty one asks for the state */
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 && !send_line(fd, req))
-		o = read_answer(fd);
-	close(fd);
+	tk_tunnel_call(dev, req, &o);
 	return o;
+}
+
+const char *tk_tunnel_call_strerror(int err)
+{
+	switch (err) {
+	case -ENOENT:
+	case -ECONNREFUSED:
+		return "no tunnel runs behind it";
+	case -ETIMEDOUT:
+		return "its tunnel did not answer in time";
+	case -EPROTO:
+		return "its tunnel closed the connection without an answer";
+	default:
+		return strerror(-err);
+	}
 }

@@ -4,7 +4,8 @@
  * writes one request line and reads one JSON object back, then the tunnel closes the
  * connection: an empty line (or the client closing its side at once) asks for the state,
  * {"op": "..."} for the rest.  `echo | socat - UNIX:/run/tunkit/tktun0.sock` reads the
- * state.  Worker 0 serves a few connections at once, each closed after 2 s of silence.
+ * state.  Worker 0 serves a few connections at once, each closed after 5 s of silence; more
+ * wait in the backlog.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -56,8 +57,22 @@ int tk_ctl_open(struct tk_tunnel *t)
 	return 0;
 }
 
-/* A connection that has not said its request yet is closed after this long. */
-#define CTL_IDLE_SEC 2.0
+/* A connection that has not said its request yet is closed after this long: long enough for
+ * a client on a loaded machine, short enough that silent ones do not keep the others out. */
+#define CTL_IDLE_SEC 5.0
+
+/* All connections busy: the listening socket leaves the epoll set, and clients wait in its
+ * backlog until one ends (a connection closed unanswered would be a tunnel not running to
+ * them); back in it when one does. */
+static void pause_accept(struct tk_tunnel *t, bool on)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = t->ctl_fd };
+
+	if (t->ctl_paused == on)
+		return;
+	if (epoll_ctl(t->ep_fd, on ? EPOLL_CTL_DEL : EPOLL_CTL_ADD, t->ctl_fd, &ev) == 0)
+		t->ctl_paused = on;
+}
 
 void tk_ctl_accept(struct tk_tunnel *t)
 {
@@ -65,15 +80,19 @@ void tk_ctl_accept(struct tk_tunnel *t)
 	struct tk_ctl_conn *c = NULL;
 	int fd;
 
-	fd = accept4(t->ctl_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-	if (fd < 0)
-		return;
 	for (size_t i = 0; i < TK_CTL_CONNS && !c; i++)
 		if (t->ctl_conn[i].fd < 0)
 			c = &t->ctl_conn[i];
+	if (!c) {
+		pause_accept(t, true);
+		return;
+	}
+	fd = accept4(t->ctl_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (fd < 0)
+		return;
 	ev.data.fd = fd;
-	if (!c || epoll_ctl(t->ep_fd, EPOLL_CTL_ADD, fd, &ev) < 0) {
-		close(fd); /* busy: the client sees the connection closed and may retry */
+	if (epoll_ctl(t->ep_fd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		close(fd);
 		return;
 	}
 	c->fd = fd;
@@ -87,6 +106,7 @@ static void conn_close(struct tk_tunnel *t, struct tk_ctl_conn *c)
 	close(c->fd);
 	c->fd = -1;
 	c->len = 0;
+	pause_accept(t, false);
 }
 
 struct tk_ctl_conn *tk_ctl_conn_of(struct tk_tunnel *t, int fd)
@@ -163,9 +183,16 @@ void tk_ctl_read(struct tk_tunnel *t, struct tk_ctl_conn *c)
 
 void tk_ctl_expire(struct tk_tunnel *t, double now)
 {
-	for (size_t i = 0; i < TK_CTL_CONNS; i++)
-		if (t->ctl_conn[i].fd >= 0 && now - t->ctl_conn[i].since > CTL_IDLE_SEC)
-			conn_close(t, &t->ctl_conn[i]);
+	for (size_t i = 0; i < TK_CTL_CONNS; i++) {
+		struct tk_ctl_conn *c = &t->ctl_conn[i];
+
+		if (c->fd < 0 || now - c->since <= CTL_IDLE_SEC)
+			continue;
+		/* a request that came while this worker was busy is answered, not dropped */
+		tk_ctl_read(t, c);
+		if (c->fd >= 0)
+			conn_close(t, c);
+	}
 }
 
 void tk_ctl_close(struct tk_tunnel *t)

@@ -153,6 +153,7 @@ struct tk_tunnel {
 	/* state */
 	int tun_fd, sock_fd, lsock_fd, sig_fd, timer_fd, ctl_fd, ep_fd;
 	struct tk_ctl_conn ctl_conn[TK_CTL_CONNS];
+	bool ctl_paused; /* every connection busy: ctl_fd out of the epoll set (ctl.c) */
 	struct tk_remote one;	      /* version 1: the peer */
 	bool session_up;	      /* a peer has a session: the worker carries traffic */
 	size_t nup;		      /* how many of its peers have one */

@@ -30,6 +30,29 @@ t_match "$st" '"peer":"198\.51\.100\.2:[0-9]+"' "control socket: peer endpoint"
 t_is "$(echo "$st" | jq '.rx_packets > 3 and .tx_packets > 3 and .auth_failures == 0')" \
 	true "control socket: counters"
 
+# control socket under pressure: eight clients that say nothing hold every connection; a ninth
+# waits in the backlog until the silent ones are closed (5 s) and is answered; a request that
+# comes in pieces a second apart is answered whole
+ip netns exec "$A" /usr/bin/python3 -c '
+import socket, sys, time
+cs = []
+for i in range(8):
+    c = socket.socket(socket.AF_UNIX); c.connect(sys.argv[1]); cs.append(c)
+print("held", flush=True)
+time.sleep(30)' "/run/tunkit/$A/tka.sock" >"$KEY.hold" &
+HP=$!
+wait_for 30 grep -q held "$KEY.hold"
+t0=${EPOCHREALTIME/./}
+t_ok "control socket: a ninth client, the others silent" ip netns exec "$A" "$TUNKIT" -j show tka
+t_is "$(t_stdout | jq -r '.[0].tunnel.role')" listen "... is answered ($(( (${EPOCHREALTIME/./} - t0) / 1000 )) ms)"
+kill "$HP"; wait "$HP" 2>/dev/null
+t_is "$(ip netns exec "$A" /usr/bin/python3 -c '
+import json, socket, sys, time
+c = socket.socket(socket.AF_UNIX); c.settimeout(15); c.connect(sys.argv[1])
+c.sendall(b"{\"op\": "); time.sleep(1); c.sendall(b"\"state\"}\n")
+print(json.loads(c.makefile().readline())["role"])' "/run/tunkit/$A/tka.sock")" listen \
+	"control socket: a request in two pieces a second apart"
+
 # show: the tunnel next to its device, as the control socket tells it
 t_is "$(ip netns exec "$B" "$TUNKIT" -j show tkb | jq -r '.[0].tunnel | "\(.role) \(.peer) \(.session_up)"')" \
 	"connect 198.51.100.1:5000 true" "show -j: the device's tunnel"

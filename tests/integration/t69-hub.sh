@@ -107,6 +107,7 @@ t_match "$(t_stderr)" "another peer has that key or one of those addresses" "...
 t_status 1 "peer remove: nobody" ip netns exec "$A" "$TUNKIT" peer remove hub0 nobody
 t_match "$(t_stderr)" 'peer "nobody": no such peer' "... says so"
 t_status 1 "peer list: no tunnel there" ip netns exec "$A" "$TUNKIT" peer list nosuch
+t_match "$(t_stderr)" "^tunkit: peer: nosuch: no tunnel runs behind it$" "... says so"
 t_status 2 "peer: no command" "$TUNKIT" peer
 t_status 2 "peer add: no key" "$TUNKIT" peer add hub0
 t_is "$(ip netns exec "$A" "$TUNKIT" -j peer list hub0 | jq -r '[.[].name] | sort | join(" ")')" \
