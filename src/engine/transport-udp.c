@@ -34,9 +34,13 @@ int tk_udp_open(struct tk_tunnel *t, const struct sockaddr *bind_to, socklen_t b
 	fd = socket(fam, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	/* bursts from the device outrun the default buffers: drops would hit TCP inside */
-	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
-	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
+	/* bursts from the device outrun the default buffers: drops would hit TCP inside.  Past
+	 * net.core.[rw]mem_max (208 KiB unless raised) with CAP_NET_ADMIN, which a tunnel that
+	 * makes its device has; else as far as the limit lets */
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &buf, sizeof(buf)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &buf, sizeof(buf)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
 	/* a listener on [::] also takes IPv4 peers */
 	if (fam == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));

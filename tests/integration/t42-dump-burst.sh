@@ -51,7 +51,7 @@ cap() {
 	timeout --foreground 300 $TUNKIT "$@" >"$dir/$name" 2>"$dir/$name.err" &
 	eval "pid_$name=$!"
 	pids="$pids $!"
-	wait_for 60 grep -q "listening on" "$dir/$name.err"
+	wait_for 60 grep -Eq 'listening on|^\{"listening":' "$dir/$name.err"
 }
 # has N NAME: capture NAME shows (text) or wrote (-w, to burst.pcap) N packets
 has() {

@@ -46,6 +46,8 @@ kill -KILL "$PB"; wait "$PB" 2>/dev/null
 t_status 1 "tcp: the killed connector's device went with it" ip -n "$B" link show tkb
 tn_start PB "$B" tunnel -t tcp --connect 198.51.100.1:5000 --key "$KEY" --dev tkb \
 	--addr 192.0.2.2/24
+# the 5 s count from the moment it runs (a sanitizer build on a loaded machine starts slowly)
+wait_for 30 tn_running "$B" tkb
 wait_for 5 ip netns exec "$B" ping -c 1 -W 1 192.0.2.1
 t_is $? 0 "tcp: connector SIGKILLed and restarted: traffic resumes within 5 s"
 stop

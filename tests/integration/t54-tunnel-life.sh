@@ -40,7 +40,8 @@ cp "$KEY.conf" "$KEY.conf.orig"
 printf 'keepalive = 1\nmtu = 1300\nworkers = 1\n' >>"$KEY.conf"
 ka=$(tn_state "$A" tka | jq .keepalives_tx)
 kill -HUP "$PA"
-wait_for 30 grep -q config_reloaded "$KEY.events"
+# key_reloaded is the reload's last event
+wait_for 30 grep -q key_reloaded "$KEY.events"
 t_is "$(jq -c 'select(.event == "config_reloaded") | .needs_restart' "$KEY.events")" \
 	'["mtu","workers"]' "SIGHUP: the config is read again; mtu and workers need a restart"
 t_is "$(jq -r .event "$KEY.events" | grep -c key_reloaded)" 1 "SIGHUP: ... and the key"
@@ -69,6 +70,8 @@ wait_for 30 sh -c "! ip -n $B link show tkb"
 t_is $? 0 "the killed connector's device goes with it"
 tn_start PB "$B" tunnel --connect 198.51.100.1:5000 --key "$KEY" --dev tkb \
 	--addr 192.0.2.2/24 --keepalive 1
+# the 5 s count from the moment it runs (a sanitizer build on a loaded machine starts slowly)
+wait_for 30 tn_running "$B" tkb
 wait_for 5 ip netns exec "$B" ping -c 1 -W 1 192.0.2.1
 t_is $? 0 "connector SIGKILLed and restarted: traffic resumes within 5 s"
 

@@ -20,8 +20,7 @@ wait_for 30 tn_up "$B" tkb; t_is $? 0 "rekey: session up"
 wait_for 30 tn_up "$A" tka
 t_is "$(tn_state "$A" tka | jq -r .cipher)" chacha20-poly1305 \
 	"--cipher on the connector: the listener uses it"
-ip netns exec "$B" ping -q -c 40 -i 0.15 -W 2 192.0.2.1 >"$T_OUT" 2>&1
-t_match "$(cat "$T_OUT")" " 0% packet loss" "rekey: 40 pings over 6 s, 0% loss across rekeys"
+t_is "$(tn_ping "$B" 192.0.2.1 40 0.15)" "40 40" "rekey: 40 pings over 6 s, none lost across rekeys"
 t_ok "rekey: 5 MiB transfer across rekeys, checksum equal" tn_transfer "$A" 192.0.2.1 "$B"
 # the connector first: a listener's worker confirms a session a moment after its partner made
 # it, so read later it is at most one behind, per worker
@@ -45,8 +44,7 @@ tn_start PB "$B" tunnel --connect 198.51.100.1:5000 --key "$KEY" --dev tkb \
 wait_for 30 tn_up "$B" tkb && wait_for 30 tn_up "$A" tka
 t_is $? 0 "rekey-packets: session up"
 ip netns exec "$B" ping -c 1 -W 3 192.0.2.1 >/dev/null # the path warm, as in service
-ip netns exec "$B" ping -q -c 200 -i 0.01 -W 2 192.0.2.1 >"$T_OUT" 2>&1
-t_match "$(cat "$T_OUT")" " 0% packet loss" "rekey-packets: 200 pings, 0% loss" ||
+t_is "$(tn_ping "$B" 192.0.2.1 200 0.01)" "200 200" "rekey-packets: 200 pings, none lost" ||
 	{ tn_state "$A" tka; tn_state "$B" tkb; } | sed 's/^/# /' 
 t_is "$(tn_state "$B" tkb | jq '.sessions >= 4')" true "rekey-packets: new sessions by count"
 kill -TERM "$PA" "$PB"; wait "$PA" "$PB"

@@ -13,42 +13,46 @@
 tn_setup
 
 cat >"$KEY.relay" <<'PY'
-# relay.py LOSS REORDER DUP SECONDS: forwards 127.0.0.1:6000 <-> 198.51.100.1:5000; each
-# datagram is dropped with LOSS, held back behind the next one with REORDER, sent twice with
-# DUP (fixed seed), for SECONDS.
+# relay.py LOSS REORDER DUP SECONDS: forwards 127.0.0.1:6000 <-> 198.51.100.1:5000 as a NAT
+# does, a socket towards the listener for each client address (each of B's workers sends from
+# a port of its own); each datagram is dropped with LOSS, held back behind the next one with
+# REORDER, sent twice with DUP (fixed seed), for SECONDS.
 import random, select, socket, sys, time
 loss, reorder, dup, secs = map(float, sys.argv[1:5])
 rnd = random.Random(7)
 front = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); front.bind(("127.0.0.1", 6000))
-back = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); back.connect(("198.51.100.1", 5000))
-client = None; held = {front: None, back: None}
+backs = {}  # client address -> its socket towards the listener
+client_of = {}  # that socket -> the client address
+held = {}
 end = time.time() + secs
 while time.time() < end:
-    r, _, _ = select.select([front, back], [], [], 0.2)
+    r, _, _ = select.select([front] + list(client_of), [], [], 0.2)
     for s in r:
         try:
             d, a = s.recvfrom(65535)
         except OSError:  # ICMP unreachable from a listener not up yet
             continue
         if s is front:
-            client = a; to = lambda b: back.send(b)
-        elif client:
-            to = lambda b: front.sendto(b, client)
+            if a not in backs:
+                b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                b.connect(("198.51.100.1", 5000))
+                backs[a] = b; client_of[b] = a
+            to = lambda m, b=backs[a]: b.send(m)
         else:
-            continue
-        def out(b, to=to):
+            to = lambda m, c=client_of[s]: front.sendto(m, c)
+        def out(m):
             try:
-                to(b)
+                to(m)
             except OSError:  # an earlier datagram's ICMP unreachable, reported on this send
                 pass
         if rnd.random() < loss:
             continue
-        if held[s] is None and rnd.random() < reorder:
+        if held.get(s) is None and rnd.random() < reorder:
             held[s] = d; continue
         out(d)
         if rnd.random() < dup:
             out(d)
-        if held[s] is not None:
+        if held.get(s) is not None:
             out(held[s]); held[s] = None
 PY
 ip netns exec "$B" timeout 70 /usr/bin/python3 "$KEY.relay" 0.03 0.1 0.02 60 &
@@ -59,9 +63,9 @@ wait_for 30 sh -c "ip netns exec $A ss -Hlun 'sport = :5000' | grep -q 5000"
 tn_start PB "$B" tunnel --connect 127.0.0.1:6000 --key "$KEY" --dev tkb --addr 192.0.2.2/24 \
 	--mtu 1400
 wait_for 30 tn_up "$B" tkb; t_is $? 0 "bad path: session up through the relay"
-ip netns exec "$B" ping -q -c 100 -i 0.02 -W 2 192.0.2.1 >"$T_OUT" 2>&1
-loss=$(sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p' "$T_OUT")
-t_is "$(awk -v l="$loss" 'BEGIN { print (l < 30) }')" 1 "bad path: pings get through ($loss% lost)"
+# (each lost one waited for 3 s: the relay drops some)
+read -r sent got < <(TN_PING_WAIT=3 tn_ping "$B" 192.0.2.1 100 0.02)
+t_is "$(( got > 70 ))" 1 "bad path: pings get through ($got of $sent)"
 t_ok "bad path: 5 MiB TCP transfer, checksum equal" tn_transfer "$A" 192.0.2.1 "$B"
 st=$(tn_state "$A" tka)
 t_is "$(echo "$st" | jq .auth_failures)" 0 "bad path: nothing failed authentication"
@@ -92,10 +96,10 @@ rx0=$(ip -n "$A" -j -s link show tka | jq '.[0].stats64.rx.packets')
 tx0=$(tn_state "$B" tkb | jq .tx_packets)
 BAD='.auth_failures + .replays_dropped + .wrong_worker + .oversize_dropped'
 bad0=$(tn_state "$A" tka | jq "$BAD")
-# what the kernel dropped before the tunnel could read it, from now on
-ip netns exec "$A" nstat -n >/dev/null
-kdrops() { ip netns exec "$A" nstat -az UdpRcvbufErrors UdpInErrors | awk '/^Udp/ { n += $2 } END { print n + 0 }'; }
-ip netns exec "$B" ping -q -c 30 -i 0.1 -W 2 192.0.2.1 >"$T_OUT" 2>&1 &
+# what A's kernel dropped (a busy machine: the flood fills the socket buffer), from now on
+kin0a=$(tn_udp_drops "$A") kin0b=$(tn_udp_drops "$B")
+kdrops() { echo $(( $(tn_udp_drops "$A") - kin0a )); }
+tn_ping "$B" 192.0.2.1 30 0.1 >"$T_OUT" &
 PP=$!
 read -r sent answers < <(ip netns exec "$B" /usr/bin/python3 -c '
 import os, random, socket, time
@@ -114,19 +118,26 @@ try:
 except OSError: pass
 print(sent, n)')
 wait "$PP"
-t_match "$(cat "$T_OUT")" "30 received, 0% packet loss" "random flood: the ping is undisturbed" ||
+# the tunnel loses none of the pings; the kernel may have dropped some on a busy machine
+# (the flood fills A's socket buffer)
+read -r _ got <"$T_OUT"
+t_is "$(( got == 30 || 30 - got <= $(kdrops) + $(tn_udp_drops "$B") - kin0b ))" 1 \
+	"random flood: every ping answered, or lost only where the kernel dropped ($got of 30)" ||
 	{ tn_state "$B" tkb; tn_state "$A" tka; ip -n "$B" -s link show tkb; ip -n "$A" -s link show tka; } |
-	sed 's/^/# /' 
+	sed 's/^/# /'
 t_is "$answers" 0 "random flood: 0 answers"
-# every datagram sent is refused and counted by the tunnel, or was dropped by the kernel
-# before the tunnel could read it (a busy machine); the tunnel reads them all in time
-flood_counted() { [ $(( $(tn_state "$A" tka | jq "$BAD") - bad0 + $(kdrops) )) = "$sent" ]; }
+# every datagram that reached A's port (the flood and B's tunnel's) was dropped by the kernel
+# before the tunnel could read it, refused and counted by the tunnel, or delivered to the
+# device; A reads them all in time
+rx() { echo $(( $(ip -n "$A" -j -s link show tka | jq '.[0].stats64.rx.packets') - rx0 )); }
+tx() { echo $(( $(tn_state "$B" tkb | jq .tx_packets) - tx0 )); }
+bad() { echo $(( $(tn_state "$A" tka | jq "$BAD") - bad0 )); }
+flood_counted() { [ $(( $(bad) + $(kdrops) + $(rx) )) = $(( sent + $(tx) )) ]; }
 wait_for 30 flood_counted
-t_is $? 0 "random flood: all $sent counted ($(( $(tn_state "$A" tka | jq "$BAD") - bad0 )) by the tunnel, $(kdrops) by the kernel)"
-# what reached A's device, now that A has read everything, is exactly what B's tunnel sent
-# (the pings, and any late packet of B's kernel); nothing of the flood
-t_is "$(( $(ip -n "$A" -j -s link show tka | jq '.[0].stats64.rx.packets') - rx0 ))" \
-	"$(( $(tn_state "$B" tkb | jq .tx_packets) - tx0 ))" \
+t_is $? 0 "random flood: all $sent counted ($(bad) by the tunnel, $(kdrops) by the kernel, $(rx) of $(tx) delivered)"
+# what reached A's device is what B's tunnel sent (the pings, and any late packet of B's
+# kernel), less what the kernel dropped; nothing of the flood
+t_is "$(( $(rx) <= $(tx) && $(tx) - $(rx) <= $(kdrops) ))" 1 \
 	"random flood: only what the peer's tunnel sent reached the device"
 t_is "$(( $(rss) - rss0 < 1024 ))" 1 "random flood: memory flat ($rss0 -> $(rss) KiB)"
 t_done

@@ -10,6 +10,15 @@
 #                            ($TN_TUNNEL_ARGS are added to a tunnel's options)
 #   tn_state NS DEV          the control socket's JSON of DEV's tunnel
 #   tn_up NS DEV             true when that tunnel's session is up
+#   tn_ping NS ADDR N INTERVAL [DEV]
+#                            N ICMP echoes to ADDR (IPv4), one each INTERVAL seconds (from
+#                            DEV), each waited for up to $TN_PING_WAIT s (20): prints
+#                            "SENT ANSWERED".
+#                            Unlike ping -c, a late answer counts, and no probe is added
+#   tn_udp_drops NS          datagrams NS's kernel dropped before a socket read them
+#                            (UdpInErrors: each once; RcvbufErrors counts some again)
+#   tn_running NS DEV        true when a tunnel answers on DEV's control socket (a socket
+#                            left by a killed one does not)
 #   tn_transfer SRVNS ADDR CLINS   5 MiB from CLINS to ADDR:7000 in SRVNS; checksums equal
 #   tn_flows N KB [SPORT]    N TCP connections at once from B (192.0.2.2, from ports SPORT,
 #                            SPORT+1, ... when given) to 192.0.2.1:7003 in A, KB each; all
@@ -77,6 +86,44 @@ s.settimeout(10)
 s.connect("/run/tunkit/%s/%s.sock" % (sys.argv[2], sys.argv[1]))
 s.sendall(b"\n")  # the request: an empty line asks for the state
 print(s.makefile().readline().strip())' "$2" "$1"
+}
+
+tn_running() { tn_state "$1" "$2" >/dev/null 2>&1; }
+
+tn_ping() {
+	ip netns exec "$1" /usr/bin/python3 - "$2" "$3" "$4" "${5:-}" "${TN_PING_WAIT:-20}" <<'PY'
+import os, select, socket, struct, sys, time
+addr, n, gap, dev, wait = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4], float(sys.argv[5])
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+if dev:
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, dev.encode())
+ident = os.getpid() & 0xFFFF
+def csum(b):
+    t = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    t = (t >> 16) + (t & 0xFFFF); t += t >> 16
+    return ~t & 0xFFFF
+sent, answered, nxt, last = 0, set(), time.time(), None
+while len(answered) < n:
+    now = time.time()
+    if sent < n and now >= nxt:
+        body = struct.pack("!HH", ident, sent) + b"tunkit-ping".ljust(48, b".")
+        s.sendto(struct.pack("!BBH", 8, 0, csum(b"\x08\x00\x00\x00" + body)) + body, (addr, 0))
+        sent += 1; nxt = now + gap; last = now
+    if sent == n and now - last > wait:
+        break
+    if select.select([s], [], [], max(0.0, min(nxt - now, 0.05)) if sent < n else 0.05)[0]:
+        b = s.recv(2048)
+        h = (b[0] & 15) * 4
+        if len(b) >= h + 8 and b[h] == 0:
+            i, q = struct.unpack("!HH", b[h + 4:h + 8])
+            if i == ident and q < sent:
+                answered.add(q)
+print(sent, len(answered))
+PY
+}
+
+tn_udp_drops() {
+	ip netns exec "$1" awk '/^Udp:/ { if (!c) { for (i = 1; i <= NF; i++) if ($i == "InErrors") c = i } else print $c }' /proc/net/snmp
 }
 
 # (jq -e is true on empty input, so compare the text: a missing socket is not up)
