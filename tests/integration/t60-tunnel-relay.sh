@@ -15,18 +15,29 @@ tn_setup
 cat >"$KEY.relay" <<'PY'
 # relay.py LOSS REORDER DUP SECONDS: forwards 127.0.0.1:6000 <-> 198.51.100.1:5000 as a NAT
 # does, a socket towards the listener for each client address (each of B's workers sends from
-# a port of its own); each datagram is dropped with LOSS, held back behind the next one with
-# REORDER, sent twice with DUP (fixed seed), for SECONDS.
+# a port of its own).  Each datagram is dropped with LOSS, sent twice with DUP, or with REORDER
+# held back behind the next one of its flow and way, for 20 ms at most (a path reorders
+# within a few milliseconds, not across a handshake's retry); fixed seed; for SECONDS.
 import random, select, socket, sys, time
 loss, reorder, dup, secs = map(float, sys.argv[1:5])
 rnd = random.Random(7)
 front = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); front.bind(("127.0.0.1", 6000))
 backs = {}  # client address -> its socket towards the listener
 client_of = {}  # that socket -> the client address
-held = {}
+held = {}  # way -> (datagram, its sender, since)
+def send(to, m):
+    try:
+        to(m)
+    except OSError:  # an earlier datagram's ICMP unreachable, reported on this send
+        pass
+def release(way):
+    d, to, _ = held.pop(way)
+    send(to, d)
 end = time.time() + secs
 while time.time() < end:
-    r, _, _ = select.select([front] + list(client_of), [], [], 0.2)
+    r, _, _ = select.select([front] + list(client_of), [], [], 0.005 if held else 0.2)
+    for way in [w for w, h in held.items() if time.time() - h[2] > 0.02]:
+        release(way)
     for s in r:
         try:
             d, a = s.recvfrom(65535)
@@ -37,23 +48,20 @@ while time.time() < end:
                 b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
                 b.connect(("198.51.100.1", 5000))
                 backs[a] = b; client_of[b] = a
+            way = backs[a]
             to = lambda m, b=backs[a]: b.send(m)
         else:
+            way = s
             to = lambda m, c=client_of[s]: front.sendto(m, c)
-        def out(m):
-            try:
-                to(m)
-            except OSError:  # an earlier datagram's ICMP unreachable, reported on this send
-                pass
         if rnd.random() < loss:
             continue
-        if held.get(s) is None and rnd.random() < reorder:
-            held[s] = d; continue
-        out(d)
+        if way not in held and rnd.random() < reorder:
+            held[way] = (d, to, time.time()); continue
+        send(to, d)
         if rnd.random() < dup:
-            out(d)
-        if held.get(s) is not None:
-            out(held[s]); held[s] = None
+            send(to, d)
+        if way in held:
+            release(way)
 PY
 ip netns exec "$B" timeout 70 /usr/bin/python3 "$KEY.relay" 0.03 0.1 0.02 60 &
 RP=$!; TN_PIDS="$TN_PIDS $RP"
