@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -101,25 +102,18 @@ static int send_line(int fd, const json_t *req)
 {
 	char *s = req ? json_dumps(req, JSON_COMPACT) : NULL;
 	size_t len = s ? strlen(s) : 0;
-	char *line = malloc(len + 1);
+	char nl = '\n';
+	struct iovec iov[2] = { { s, len }, { &nl, 1 } };
+	struct msghdr m = { .msg_iov = iov, .msg_iovlen = 2 };
 	int r = 0;
 
-	if ((req && !s) || !line) {
-		free(s);
-		free(line);
+	if (req && !s)
 		return -ENOMEM;
-	}
-	if (len)
-		memcpy(line, s, len);
-	line[len] = '\n';
-	if (send(fd, line, len + 1, MSG_NOSIGNAL) != (ssize_t)(len + 1))
+	if (sendmsg(fd, &m, MSG_NOSIGNAL) != (ssize_t)(len + 1))
 		r = errno ? -errno : -EIO;
-	/* a peer's pre-shared key may be in it */
-	explicit_bzero(line, len + 1);
 	if (s)
-		explicit_bzero(s, len);
+		explicit_bzero(s, len); /* a peer's pre-shared key may be in it */
 	free(s);
-	free(line);
 	return r;
 }
 

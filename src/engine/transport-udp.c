@@ -26,6 +26,13 @@
 
 #include "engine/tunnel.h"
 
+/* A socket buffer of size bytes: forced past the system's limit where allowed. */
+static void buf_size(int fd, int force, int plain, int size)
+{
+	if (setsockopt(fd, SOL_SOCKET, force, &size, sizeof(size)) < 0)
+		setsockopt(fd, SOL_SOCKET, plain, &size, sizeof(size));
+}
+
 int tk_udp_open(struct tk_tunnel *t, const struct sockaddr *bind_to, socklen_t blen)
 {
 	int fam = t->listen ? bind_to->sa_family : t->one.addr.ss_family;
@@ -37,10 +44,8 @@ int tk_udp_open(struct tk_tunnel *t, const struct sockaddr *bind_to, socklen_t b
 	/* bursts from the device outrun the default buffers: drops would hit TCP inside.  Past
 	 * net.core.[rw]mem_max (208 KiB unless raised) with CAP_NET_ADMIN, which a tunnel that
 	 * makes its device has; else as far as the limit lets */
-	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &buf, sizeof(buf)) < 0)
-		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &buf, sizeof(buf)) < 0)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
+	buf_size(fd, SO_SNDBUFFORCE, SO_SNDBUF, buf);
+	buf_size(fd, SO_RCVBUFFORCE, SO_RCVBUF, buf);
 	/* a listener on [::] also takes IPv4 peers */
 	if (fam == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
